@@ -10,8 +10,48 @@ events, and a fused pass over each plastic row that updates it, pins it and
 recomputes its drive.
 """
 
-from libc.math cimport exp
+from libc.math cimport exp, INFINITY
 from libc.stdlib cimport malloc, free, calloc
+
+cdef extern from "_kernels.h" nogil:
+    double _dot "lttb_dot"(const double* x, const double* y, Py_ssize_t n)
+    double _update_dot "lttb_update_dot"(double* row, const double* dH, const double* lo,
+                                         const double* hi, const double* v, double c_u,
+                                         double eta, Py_ssize_t n)
+    int lttb_select_kernels(int requested)
+    int lttb_kernel_path
+    ctypedef struct lttb_step_consts:
+        double a, one_a, c_rec, h, href, b, Vreset, VresetApic
+        double thr_soma, thr_burst, burst_current, reset_softening
+        double bs, one_bs, bst, one_bst, bW, one_bW
+        double apical_factor, gain
+        double reset0, reset1
+    void lttb_step(const lttb_step_consts* c, Py_ssize_t n,
+                   const double* drive, const double* wdrive, const double* x_targ,
+                   const double* x_in, const double* apical_cont, const double* basal_cont,
+                   double* VapicRec, double* Vapic, double* Vsoma, double* prox,
+                   double* prox_prev, double* dist, double* soma, double* wsoma,
+                   double* Sf, double* Sf_prev, double* Sfs, double* W, double* Bf,
+                   double* Bfr, double* Bft, double* Sw, double* sum_d, double* sum_d2)
+
+_KERNEL_PATHS = {"default": 0, "scalar": 1, "avx": 2}
+
+
+def select_kernels(name=None):
+    """Choose the SIMD code path of the inner kernels; return the one in use.
+
+    All paths give bit-identical results (see ``_kernels.h``); the choice only
+    changes speed.  ``None`` picks the fastest this processor supports.
+    """
+    names = {v: k for k, v in _KERNEL_PATHS.items()}
+    if name is None:
+        return names[lttb_select_kernels(-1)]
+    if name not in _KERNEL_PATHS:
+        raise ValueError(f"unknown kernel path {name!r}; one of {sorted(_KERNEL_PATHS)}")
+    return names[lttb_select_kernels(_KERNEL_PATHS[name])]
+
+
+select_kernels()
 
 cdef extern from *:
     """
@@ -75,59 +115,14 @@ cdef inline double _clip(double x, double lo, double hi) noexcept nogil:
     return x
 
 
-cdef void _update_row(double* Jrow, const double* dH, const double* Sf,
-                      double c_u, double eta, int i, int N, int Ne, int pin,
-                      double* drive_i) noexcept nogil:
-    """J[i] += eta * u_i * dH, pinned, and the new drive J[i] . S_filt."""
-    cdef int j
-    cdef double x
-    cdef double acc0 = 0.0, acc1 = 0.0
-    if pin:
-        # excitatory presynaptic columns: [0, 100]
-        for j in range(Ne):
-            x = Jrow[j] + eta * (c_u * dH[j])
-            x = _clip(x, 0.0, 100.0)
-            Jrow[j] = x
-        # inhibitory presynaptic columns: [-100, 0]
-        for j in range(Ne, N):
-            x = Jrow[j] + eta * (c_u * dH[j])
-            x = _clip(x, -100.0, 0.0)
-            Jrow[j] = x
-        Jrow[i] = 0.0
-    else:
-        for j in range(N):
-            Jrow[j] = Jrow[j] + eta * (c_u * dH[j])
-    # two accumulators halve the dependency chain of the sum
-    j = 0
-    while j + 1 < N:
-        acc0 = acc0 + Jrow[j] * Sf[j]
-        acc1 = acc1 + Jrow[j + 1] * Sf[j + 1]
-        j += 2
-    if j < N:
-        acc0 = acc0 + Jrow[j] * Sf[j]
-    drive_i[0] = acc0 + acc1
-
-
-cdef double _row_dot(const double* row, const double* v, int n) noexcept nogil:
-    cdef int j = 0
-    cdef double acc0 = 0.0, acc1 = 0.0
-    while j + 1 < n:
-        acc0 = acc0 + row[j] * v[j]
-        acc1 = acc1 + row[j + 1] * v[j + 1]
-        j += 2
-    if j < n:
-        acc0 = acc0 + row[j] * v[j]
-    return acc0 + acc1
-
-
 def run_trial(dict params,
               double[:, ::1] J,
               const double[:, ::1] w,
               double[:, ::1] Jout,
               double[::1] Bias,
-              const double[:, ::1] j_in,
+              const double[:, ::1] j_in_T,
               const double[:, ::1] clock_T,
-              const double[:, ::1] j_targ,
+              const double[:, ::1] j_targ_T,
               const double[:, ::1] y_T,
               const double[::1] apical_cont,
               const double[::1] basal_cont,
@@ -148,10 +143,10 @@ def run_trial(dict params,
         place when ``params['plastic']``.
     Jout, Bias : (O, N), (O,) float64
         Read-out weights and bias, updated in place when plastic.
-    j_in, clock_T : (N, I), (T, I) float64
-        Clock weights and the clock, transposed (bin-major).
-    j_targ, y_T : (N, O), (T, O) float64
-        Target weights and the target trajectory, transposed.
+    j_in_T, clock_T : (I, N), (T, I) float64
+        Clock weights and the clock, both transposed.
+    j_targ_T, y_T : (O, N), (T, O) float64
+        Target weights and the target trajectory, both transposed.
     apical_cont, basal_cont : (N,) float64
         Context drives ``sigma * j_cont @ cont`` of the trial's context.
     cont_gain : (T,) float64
@@ -160,27 +155,27 @@ def run_trial(dict params,
         Recorded ``S_soma`` and ``S_wind`` (bin-major); empty for none.
     Y_out : (T, O) float64
         Read-out ``Jout . readout[bin] + Bias`` at bins ``1 .. T-3`` (during
-        training, the value used by the learning rule before its update).
+        training, also bin ``T-2``; the value the learning rule saw, before
+        its update).
     stats : (2,) float64
         Receives the sum and the sum of squares of ``B_filt_rec - B_filt``
         over the trial (for the inner error).
     """
     cdef Params p = params
     cdef int N = p.N, Ne = p.Ne, T = p.T
-    cdef int n_in = j_in.shape[1], O = j_targ.shape[1]
+    cdef int n_in = j_in_T.shape[0], O = j_targ_T.shape[0]
     cdef bint record = rec_soma.shape[0] > 0
     cdef bint use_w = False
     cdef int i, j, k, o, t, m, n_spk, n_plastic
-    cdef Py_ssize_t idx
 
     if J.shape[0] != N or J.shape[1] != N or w.shape[0] != N or w.shape[1] != N:
         raise ValueError("J and w must be N x N")
     if Jout.shape[0] != O or Jout.shape[1] != N or Bias.shape[0] != O:
         raise ValueError("Jout must be O x N and Bias O")
-    if clock_T.shape[0] != T or clock_T.shape[1] != n_in or j_in.shape[0] != N:
-        raise ValueError("j_in must be N x I and clock_T T x I")
-    if y_T.shape[0] != T or y_T.shape[1] != O or j_targ.shape[0] != N:
-        raise ValueError("j_targ must be N x O and y_T T x O")
+    if clock_T.shape[0] != T or clock_T.shape[1] != n_in or j_in_T.shape[1] != N:
+        raise ValueError("j_in_T must be I x N and clock_T T x I")
+    if y_T.shape[0] != T or y_T.shape[1] != O or j_targ_T.shape[1] != N:
+        raise ValueError("j_targ_T must be O x N and y_T T x O")
     if apical_cont.shape[0] != N or basal_cont.shape[0] != N or cont_gain.shape[0] != T:
         raise ValueError("context drives must be N and cont_gain T")
     if record and (rec_soma.shape[0] != T or rec_soma.shape[1] != N
@@ -199,12 +194,14 @@ def run_trial(dict params,
         if use_w:
             break
 
-    # One block of N-vectors for the state of the current bin.
-    cdef double* buf = <double*> calloc(15 * <size_t> N, sizeof(double))
+    # The state of the current bin only: one block of N-vectors.
+    cdef int n_vec = 27
+    cdef double* buf = <double*> calloc(n_vec * <size_t> N, sizeof(double))
     cdef int* spk = <int*> malloc((<size_t> N + 1) * sizeof(int))
     cdef int* rows = <int*> malloc((<size_t> N + 1) * sizeof(int))
-    if buf == NULL or spk == NULL or rows == NULL:
-        free(buf); free(spk); free(rows)
+    cdef signed char* is_plastic = <signed char*> calloc(<size_t> N + 1, 1)
+    if buf == NULL or spk == NULL or rows == NULL or is_plastic == NULL:
+        free(buf); free(spk); free(rows); free(is_plastic)
         raise MemoryError()
     cdef double* VapicRec = buf
     cdef double* Vapic = buf + N
@@ -221,40 +218,69 @@ def run_trial(dict params,
     cdef double* wdrive = buf + 12 * N      # w . S_filt
     cdef double* dH = buf + 13 * N
     cdef double* u = buf + 14 * N
-    # Spike flags of the current bin, one byte each.
-    cdef signed char* fl = <signed char*> malloc(5 * <size_t> N)
-    if fl == NULL:
-        free(buf); free(spk); free(rows)
-        raise MemoryError()
-    cdef signed char* prox = fl             # S_apic_prox at the current bin
-    cdef signed char* prox_prev = fl + N    # S_apic_prox one bin earlier
-    cdef signed char* dist = fl + 2 * N     # S_apic_dist
-    cdef signed char* soma = fl + 3 * N     # S_soma
-    cdef signed char* wsoma = fl + 4 * N    # S_wind_soma
+    cdef double* x_targ = buf + 15 * N      # j_targ . y_targ[k]
+    cdef double* x_in = buf + 16 * N        # j_in . I_clock[k]
+    cdef double* prox = buf + 17 * N        # S_apic_prox at the current bin
+    cdef double* prox_prev = buf + 18 * N   # S_apic_prox one bin earlier
+    cdef double* dist = buf + 19 * N        # S_apic_dist
+    cdef double* soma = buf + 20 * N        # S_soma
+    cdef double* wsoma = buf + 21 * N       # S_wind_soma
+    cdef double* sum_d = buf + 22 * N       # per neuron: sum of B_filt_rec - B_filt
+    cdef double* sum_d2 = buf + 23 * N      # per neuron: sum of its square
+    cdef double* lo = buf + 24 * N          # per column: bounds of a plastic row
+    cdef double* hi = buf + 25 * N
 
-    cdef double a = p.a, one_a = 1.0 - p.a
-    cdef double c_rec = (1.0 - p.a) * p.h
-    cdef double bs = p.beta_s, one_bs = 1.0 - p.beta_s
-    cdef double bst = p.beta_star, one_bst = 1.0 - p.beta_star
-    cdef double bW = p.beta_W, one_bW = 1.0 - p.beta_W
-    cdef double h = p.h, href = p.href
-    cdef double thr_s = p.somaticThreshold, thr_b = p.burstThreshold
-    cdef double x_in, x_targ, vr, va, vs, isoma, s_new, sum_d = 0.0, sum_d2 = 0.0, d
-    cdef double bv, brec, btot, gk, acc, e, sr_j, g_in
+    cdef lttb_step_consts c
+    c.a = p.a
+    c.one_a = 1.0 - p.a
+    c.c_rec = (1.0 - p.a) * p.h
+    c.h = p.h
+    c.href = p.href
+    c.b = p.b
+    c.Vreset = p.Vreset
+    c.VresetApic = p.VresetApic
+    c.thr_soma = p.somaticThreshold
+    c.thr_burst = p.burstThreshold
+    c.burst_current = p.burst_current
+    c.reset_softening = p.reset_softening
+    c.bs = p.beta_s
+    c.one_bs = 1.0 - p.beta_s
+    c.bst = p.beta_star
+    c.one_bst = 1.0 - p.beta_star
+    c.bW = p.beta_W
+    c.one_bW = 1.0 - p.beta_W
+    c.apical_factor = p.apical_factor
+    c.gain = 1.0
+    c.reset0 = p.Vreset / (1.0 + p.reset_softening * 0.0)
+    c.reset1 = p.Vreset / (1.0 + p.reset_softening * 1.0)
+
+    cdef double acc, e, yk, lo_i = 0.0, hi_i = 0.0, s1 = 0.0, s2 = 0.0
     cdef double* SR
     cdef double* Jp = &J[0, 0]
     cdef const double* wp = &w[0, 0]
     cdef double* Joutp = &Jout[0, 0]
+    cdef const double* jtT = &j_targ_T[0, 0]
+    cdef const double* jiT = &j_in_T[0, 0]
     cdef int n_rows_plastic = Ne if p.pin else N
+    cdef int n_drive = N
+    cdef Py_ssize_t idx
 
     with nogil:
         for i in range(N):
-            VapicRec[i] = h
-            Vapic[i] = h
-            Vsoma[i] = h
-        for i in range(5 * N):
-            fl[i] = 0
+            VapicRec[i] = c.h
+            Vapic[i] = c.h
+            Vsoma[i] = c.h
         SR = Bfr if p.readout_recurrent else Bft
+        for j in range(N):
+            if not p.pin:
+                lo[j] = -INFINITY
+                hi[j] = INFINITY
+            elif j < Ne:
+                lo[j] = 0.0
+                hi[j] = 100.0
+            else:
+                lo[j] = -100.0
+                hi[j] = 0.0
 
         if p.plastic and p.pin:
             # Pin once at the start: then pinning only the rows that change
@@ -268,6 +294,7 @@ def run_trial(dict params,
                         Jp[idx] = _clip(Jp[idx], 0.0, 100.0)
                     else:
                         Jp[idx] = _clip(Jp[idx], -100.0, 0.0)
+            n_drive = Ne  # the rows of inhibitory neurons stay zero
 
         for t in range(T - 2):
             k = t + 1
@@ -275,17 +302,18 @@ def run_trial(dict params,
             n_plastic = 0
             if p.plastic:
                 for i in range(N):
-                    dH[i] = one_a * dH[i] + a * Sf_prev[i]
+                    dH[i] = c.one_a * dH[i] + c.a * Sf_prev[i]
                 for i in range(n_rows_plastic):
-                    if wsoma[i] and not prox_prev[i]:
-                        u[i] = <double> dist[i] - _sigmoid(p.gamma * VapicRec[i])
+                    if wsoma[i] != 0.0 and prox_prev[i] == 0.0:
+                        u[i] = dist[i] - _sigmoid(p.gamma * VapicRec[i])
                         if u[i] != 0.0:
                             rows[n_plastic] = i
+                            is_plastic[i] = 1
                             n_plastic += 1
             # read-out at bin k (= t+1) and its learning rule
             if p.plastic or k <= T - 3:
                 for o in range(O):
-                    acc = _row_dot(Joutp + <Py_ssize_t> o * N, SR, N)
+                    acc = _dot(Joutp + <Py_ssize_t> o * N, SR, N)
                     Y_out[k, o] = acc + Bias[o]
                 if p.plastic:
                     for o in range(O):
@@ -296,84 +324,77 @@ def run_trial(dict params,
                         Bias[o] = Bias[o] + p.eta_bias * e
 
             # ---- step k: potentials at bin k, spikes and traces at bin k+1
-            gk = cont_gain[k]
+            c.gain = cont_gain[k]
+            for i in range(N):
+                x_targ[i] = 0.0
+                x_in[i] = 0.0
+            for o in range(O):
+                yk = y_T[k, o]
+                for i in range(N):
+                    x_targ[i] = x_targ[i] + jtT[<Py_ssize_t> o * N + i] * yk
+            for m in range(n_in):
+                yk = clock_T[k, m]
+                if yk != 0.0:  # the clock is one-hot: skipping zeros is exact
+                    for i in range(N):
+                        x_in[i] = x_in[i] + jiT[<Py_ssize_t> m * N + i] * yk
+            lttb_step(&c, N, drive, wdrive, x_targ, x_in, &apical_cont[0], &basal_cont[0],
+                      VapicRec, Vapic, Vsoma, prox, prox_prev, dist, soma, wsoma,
+                      Sf, Sf_prev, Sfs, W, Bf, Bfr, Bft, Sw, sum_d, sum_d2)
             n_spk = 0
             for i in range(N):
-                x_targ = 0.0
-                for o in range(O):
-                    x_targ = x_targ + j_targ[i, o] * y_T[k, o]
-                g_in = 0.0
-                for m in range(n_in):
-                    g_in = g_in + j_in[i, m] * clock_T[k, m]
-
-                if prox[i]:
-                    vr = p.VresetApic
-                else:
-                    vr = c_rec + a * (drive[i] + h + href)
-                if dist[i]:
-                    va = p.VresetApic
-                else:
-                    va = one_a * Vapic[i] + a * (p.apical_factor * x_targ
-                                                 + gk * apical_cont[i] + h + href)
-                if soma[i]:
-                    vs = p.Vreset / (1.0 + p.reset_softening * Sw[i])
-                else:
-                    isoma = (wdrive[i] + h + g_in + gk * basal_cont[i]
-                             + p.burst_current * Sw[i] - p.b * W[i])
-                    vs = one_a * Vsoma[i] + a * isoma
-                VapicRec[i] = vr
-                Vapic[i] = va
-                Vsoma[i] = vs
-
-                prox_prev[i] = prox[i]
-                prox[i] = vr > 0.0
-                dist[i] = va > 0.0
-                soma[i] = vs > 0.0
-                s_new = <double> soma[i]
-                if soma[i]:
+                if soma[i] != 0.0:
                     spk[n_spk] = i
                     n_spk += 1
-                Sf_prev[i] = Sf[i]
-                Sf[i] = bs * Sf[i] + one_bs * s_new
-                Sfs[i] = bst * Sfs[i] + one_bst * s_new
-                W[i] = bW * W[i] + one_bW * s_new
-                wsoma[i] = Sfs[i] - thr_s > 0.0
-                bv = <double> (wsoma[i] * dist[i])
-                brec = <double> (wsoma[i] * prox[i])
-                btot = 1.0 if bv + brec - 1.0 >= 0.0 else 0.0
-                Bf[i] = bst * Bf[i] + one_bst * bv
-                Bfr[i] = bst * Bfr[i] + one_bst * brec
-                Bft[i] = bst * Bft[i] + one_bst * btot
-                Sw[i] = 1.0 if (Bfr[i] - thr_b >= 0.0) or (Bf[i] - thr_b >= 0.0) else 0.0
-                d = Bfr[i] - Bf[i]
-                sum_d = sum_d + d
-                sum_d2 = sum_d2 + d * d
-                if record:
-                    rec_soma[k + 1, i] = soma[i]
+            if record:
+                for i in range(N):
+                    rec_soma[k + 1, i] = <signed char> soma[i]
                     rec_wind[k + 1, i] = <signed char> Sw[i]
 
-            # ---- recurrent drives at bin k+1 from the spike events
-            for i in range(N):
-                acc = 0.0
-                for m in range(n_spk):
-                    acc = acc + Jp[<Py_ssize_t> i * N + spk[m]]
-                drive[i] = bs * drive[i] + one_bs * acc
-            if use_w:
-                for i in range(N):
+            # ---- recurrent drives at bin k+1 from the spike events; rows
+            # about to change are recomputed whole below.
+            if n_spk > 0:
+                for i in range(n_drive):
+                    if is_plastic[i]:
+                        continue
                     acc = 0.0
                     for m in range(n_spk):
-                        acc = acc + wp[<Py_ssize_t> i * N + spk[m]]
-                    wdrive[i] = bs * wdrive[i] + one_bs * acc
+                        acc = acc + Jp[<Py_ssize_t> i * N + spk[m]]
+                    drive[i] = c.bs * drive[i] + c.one_bs * acc
+                if use_w:
+                    for i in range(N):
+                        acc = 0.0
+                        for m in range(n_spk):
+                            acc = acc + wp[<Py_ssize_t> i * N + spk[m]]
+                        wdrive[i] = c.bs * wdrive[i] + c.one_bs * acc
+            else:
+                for i in range(n_drive):
+                    drive[i] = c.bs * drive[i]
+                if use_w:
+                    for i in range(N):
+                        wdrive[i] = c.bs * wdrive[i]
 
             # ---- plasticity, second half: J rows (after step k used J)
             for m in range(n_plastic):
                 i = rows[m]
-                _update_row(Jp + <Py_ssize_t> i * N, dH, Sf, u[i], p.eta,
-                            i, N, Ne, p.pin, &drive[i])
+                if p.pin:  # no self-connection: clip the diagonal to [0, 0]
+                    lo_i = lo[i]
+                    hi_i = hi[i]
+                    lo[i] = 0.0
+                    hi[i] = 0.0
+                drive[i] = _update_dot(Jp + <Py_ssize_t> i * N, dH, lo, hi, Sf, u[i],
+                                       p.eta, N)
+                if p.pin:
+                    lo[i] = lo_i
+                    hi[i] = hi_i
+                is_plastic[i] = 0
 
-    stats[0] = sum_d
-    stats[1] = sum_d2
+        for i in range(N):
+            s1 = s1 + sum_d[i]
+            s2 = s2 + sum_d2[i]
+
+    stats[0] = s1
+    stats[1] = s2
     free(buf)
     free(spk)
     free(rows)
-    free(fl)
+    free(is_plastic)

@@ -255,6 +255,8 @@ class Network:
         self._s = state
         # Inputs in the bin-major layout the core reads row by row.
         self._clock_T = np.ascontiguousarray(state["I_clock"].T)
+        self._j_in_T = np.ascontiguousarray(state["j_in"].T)
+        self._j_targ_T = np.ascontiguousarray(state["j_targ"].T)
         self._y_T = [np.ascontiguousarray(y.T) for y in state["targets"]]
         self._inner = math.nan
 
@@ -318,8 +320,8 @@ class Network:
         stats = np.zeros(2)
         _core.run_trial(
             core_params(cfg, apical_factor, plastic, eta, eta_out, eta_bias, pin),
-            s["J"], s["w"], s["Jout"], s["Bias"], s["j_in"], self._clock_T,
-            s["j_targ"], self._y_T[context], np.ascontiguousarray(apical_cont),
+            s["J"], s["w"], s["Jout"], s["Bias"], self._j_in_T, self._clock_T,
+            self._j_targ_T, self._y_T[context], np.ascontiguousarray(apical_cont),
             np.ascontiguousarray(basal_cont), gain, rec_soma, rec_wind, Y, stats)
         if plastic:
             n = N * T

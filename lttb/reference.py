@@ -204,8 +204,9 @@ class ReferenceNetwork:
         )
 
     # -- public API (mirrors lttb.Network) -----------------------------------
-    def train_iteration(self, eta=None, eta_out=None, eta_bias=None, *, pin=None):
-        """One training trial per context (spec section 5)."""
+    def train_iteration(self, eta=None, eta_out=None, eta_bias=None, *, pin=None,
+                        record=False):
+        """One training trial per context (spec section 5); see :class:`lttb.Network`."""
         c = self.config
         eta = c["eta"] if eta is None else eta
         eta_out = c["eta_out"] if eta_out is None else eta_out
@@ -214,7 +215,7 @@ class ReferenceNetwork:
         last = None
         for context in range(c["n_contexts"]):
             last = self._trial(context, 1.0, True, eta, eta_out, eta_bias, pin)
-        self.last_training_trial = last
+        return last if record else None
 
     def short_test(self):
         """Outer MSE per context with the teacher off (spec section 6)."""

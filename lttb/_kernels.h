@@ -1,0 +1,403 @@
+/*
+ * Inner kernels of the trial loop: the neuron step, the plastic-row update and
+ * dot products.
+ *
+ * Every kernel gives bit-identical results on every code path (scalar, SSE2,
+ * AVX, NEON), so a build produces the same numbers on any processor:
+ *   - element-wise work uses the same IEEE operations in the same order
+ *     (no fused multiply-add: the build turns contraction off);
+ *   - a dot product always uses eight partial sums, element j going to sum
+ *     j mod 8 (the first n - n mod 8 elements; the rest to sum 0), combined
+ *     as ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)).
+ * Eight partial sums also break the addition dependency chain, which is what
+ * limits a one-accumulator loop.
+ */
+#ifndef LTTB_KERNELS_H
+#define LTTB_KERNELS_H
+
+#include <stddef.h>
+
+#if defined(__SSE2__) || defined(_M_X64) || (defined(_M_IX86_FP) && _M_IX86_FP >= 2)
+#include <emmintrin.h>
+#define LTTB_SSE2 1
+#elif defined(__aarch64__) || defined(_M_ARM64)
+#include <arm_neon.h>
+#define LTTB_NEON 1
+#endif
+
+#if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__)) \
+    && defined(LTTB_SSE2) && !defined(LTTB_NO_AVX)
+#include <immintrin.h>
+#define LTTB_AVX_DISPATCH 1
+#define LTTB_TARGET_AVX __attribute__((target("avx")))
+#endif
+
+/* ------------------------------------------------------------------ scalar */
+
+static double lttb_dot_scalar(const double *x, const double *y, ptrdiff_t n)
+{
+    double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    ptrdiff_t j = 0, l;
+    for (; j + 8 <= n; j += 8)
+        for (l = 0; l < 8; l++)
+            s[l] = s[l] + x[j + l] * y[j + l];
+    for (; j < n; j++)
+        s[0] = s[0] + x[j] * y[j];
+    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+}
+
+
+/* -------------------------------------------------------------------- SSE2 */
+#if defined(LTTB_SSE2)
+static double lttb_dot_sse2(const double *x, const double *y, ptrdiff_t n)
+{
+    __m128d a0 = _mm_setzero_pd(), a1 = _mm_setzero_pd();
+    __m128d a2 = _mm_setzero_pd(), a3 = _mm_setzero_pd();
+    double s[8];
+    ptrdiff_t j = 0;
+    for (; j + 8 <= n; j += 8) {
+        a0 = _mm_add_pd(a0, _mm_mul_pd(_mm_loadu_pd(x + j), _mm_loadu_pd(y + j)));
+        a1 = _mm_add_pd(a1, _mm_mul_pd(_mm_loadu_pd(x + j + 2), _mm_loadu_pd(y + j + 2)));
+        a2 = _mm_add_pd(a2, _mm_mul_pd(_mm_loadu_pd(x + j + 4), _mm_loadu_pd(y + j + 4)));
+        a3 = _mm_add_pd(a3, _mm_mul_pd(_mm_loadu_pd(x + j + 6), _mm_loadu_pd(y + j + 6)));
+    }
+    _mm_storeu_pd(s, a0);
+    _mm_storeu_pd(s + 2, a1);
+    _mm_storeu_pd(s + 4, a2);
+    _mm_storeu_pd(s + 6, a3);
+    for (; j < n; j++)
+        s[0] = s[0] + x[j] * y[j];
+    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+}
+
+#endif
+
+/* --------------------------------------------------------------------- AVX */
+#if defined(LTTB_AVX_DISPATCH)
+LTTB_TARGET_AVX
+static double lttb_dot_avx(const double *x, const double *y, ptrdiff_t n)
+{
+    __m256d a0 = _mm256_setzero_pd(), a1 = _mm256_setzero_pd();
+    double s[8];
+    ptrdiff_t j = 0;
+    for (; j + 8 <= n; j += 8) {
+        a0 = _mm256_add_pd(a0, _mm256_mul_pd(_mm256_loadu_pd(x + j), _mm256_loadu_pd(y + j)));
+        a1 = _mm256_add_pd(a1, _mm256_mul_pd(_mm256_loadu_pd(x + j + 4),
+                                             _mm256_loadu_pd(y + j + 4)));
+    }
+    _mm256_storeu_pd(s, a0);
+    _mm256_storeu_pd(s + 4, a1);
+    for (; j < n; j++)
+        s[0] = s[0] + x[j] * y[j];
+    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+}
+
+#endif
+
+/* -------------------------------------------------------------------- NEON */
+#if defined(LTTB_NEON)
+static double lttb_dot_neon(const double *x, const double *y, ptrdiff_t n)
+{
+    float64x2_t a0 = vdupq_n_f64(0.0), a1 = vdupq_n_f64(0.0);
+    float64x2_t a2 = vdupq_n_f64(0.0), a3 = vdupq_n_f64(0.0);
+    double s[8];
+    ptrdiff_t j = 0;
+    for (; j + 8 <= n; j += 8) {
+        /* vmulq then vaddq, never vfmaq: the result must match the other paths */
+        a0 = vaddq_f64(a0, vmulq_f64(vld1q_f64(x + j), vld1q_f64(y + j)));
+        a1 = vaddq_f64(a1, vmulq_f64(vld1q_f64(x + j + 2), vld1q_f64(y + j + 2)));
+        a2 = vaddq_f64(a2, vmulq_f64(vld1q_f64(x + j + 4), vld1q_f64(y + j + 4)));
+        a3 = vaddq_f64(a3, vmulq_f64(vld1q_f64(x + j + 6), vld1q_f64(y + j + 6)));
+    }
+    vst1q_f64(s, a0);
+    vst1q_f64(s + 2, a1);
+    vst1q_f64(s + 4, a2);
+    vst1q_f64(s + 6, a3);
+    for (; j < n; j++)
+        s[0] = s[0] + x[j] * y[j];
+    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+}
+
+#endif
+
+/* ------------------------------------------------------ fused plastic row */
+/*
+ * row[j] = min(max(row[j] + eta * (c_u * dH[j]), lo[j]), hi[j]) for every j,
+ * and return the new row's dot product with v, in one pass over the row.
+ * Per-column bounds carry the sign constraints (and [0, 0] on the diagonal);
+ * without pinning they are -inf and +inf, which leave every value unchanged.
+ * The dot product uses the canonical eight partial sums of lttb_dot.
+ */
+#define LTTB_FUSED_SCALAR_ELEM(j, lane)                                        \
+    do {                                                                       \
+        double x_ = row[j] + eta * (c_u * dH[j]);                              \
+        x_ = x_ > lo[j] ? x_ : lo[j];                                          \
+        x_ = x_ < hi[j] ? x_ : hi[j];                                          \
+        row[j] = x_;                                                           \
+        s[lane] = s[lane] + x_ * v[j];                                         \
+    } while (0)
+
+static double lttb_update_dot_scalar(double *row, const double *dH, const double *lo,
+                                     const double *hi, const double *v, double c_u,
+                                     double eta, ptrdiff_t n)
+{
+    double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    ptrdiff_t j = 0, l;
+    for (; j + 8 <= n; j += 8)
+        for (l = 0; l < 8; l++)
+            LTTB_FUSED_SCALAR_ELEM(j + l, l);
+    for (; j < n; j++)
+        LTTB_FUSED_SCALAR_ELEM(j, 0);
+    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+}
+
+static double lttb_update_dot_tail(double *row, const double *dH, const double *lo,
+                                   const double *hi, const double *v, double c_u,
+                                   double eta, ptrdiff_t j, ptrdiff_t n, double *s)
+{
+    for (; j < n; j++)
+        LTTB_FUSED_SCALAR_ELEM(j, 0);
+    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+}
+
+#if defined(LTTB_SSE2)
+static double lttb_update_dot_sse2(double *row, const double *dH, const double *lo,
+                                   const double *hi, const double *v, double c_u,
+                                   double eta, ptrdiff_t n)
+{
+    const __m128d vu = _mm_set1_pd(c_u), veta = _mm_set1_pd(eta);
+    __m128d a[4];
+    double s[8];
+    ptrdiff_t j = 0;
+    int q;
+    for (q = 0; q < 4; q++)
+        a[q] = _mm_setzero_pd();
+    for (; j + 8 <= n; j += 8) {
+        for (q = 0; q < 4; q++) {
+            const ptrdiff_t jj = j + 2 * q;
+            __m128d x = _mm_add_pd(_mm_loadu_pd(row + jj),
+                                   _mm_mul_pd(veta, _mm_mul_pd(vu, _mm_loadu_pd(dH + jj))));
+            x = _mm_min_pd(_mm_max_pd(x, _mm_loadu_pd(lo + jj)), _mm_loadu_pd(hi + jj));
+            _mm_storeu_pd(row + jj, x);
+            a[q] = _mm_add_pd(a[q], _mm_mul_pd(x, _mm_loadu_pd(v + jj)));
+        }
+    }
+    for (q = 0; q < 4; q++)
+        _mm_storeu_pd(s + 2 * q, a[q]);
+    return lttb_update_dot_tail(row, dH, lo, hi, v, c_u, eta, j, n, s);
+}
+#endif
+
+#if defined(LTTB_AVX_DISPATCH)
+LTTB_TARGET_AVX
+static double lttb_update_dot_avx(double *row, const double *dH, const double *lo,
+                                  const double *hi, const double *v, double c_u,
+                                  double eta, ptrdiff_t n)
+{
+    const __m256d vu = _mm256_set1_pd(c_u), veta = _mm256_set1_pd(eta);
+    __m256d a0 = _mm256_setzero_pd(), a1 = _mm256_setzero_pd();
+    double s[8];
+    ptrdiff_t j = 0;
+    for (; j + 8 <= n; j += 8) {
+        __m256d x0 = _mm256_add_pd(_mm256_loadu_pd(row + j),
+                                   _mm256_mul_pd(veta, _mm256_mul_pd(vu, _mm256_loadu_pd(dH + j))));
+        __m256d x1 = _mm256_add_pd(_mm256_loadu_pd(row + j + 4),
+                                   _mm256_mul_pd(veta, _mm256_mul_pd(vu, _mm256_loadu_pd(dH + j + 4))));
+        x0 = _mm256_min_pd(_mm256_max_pd(x0, _mm256_loadu_pd(lo + j)), _mm256_loadu_pd(hi + j));
+        x1 = _mm256_min_pd(_mm256_max_pd(x1, _mm256_loadu_pd(lo + j + 4)),
+                           _mm256_loadu_pd(hi + j + 4));
+        _mm256_storeu_pd(row + j, x0);
+        _mm256_storeu_pd(row + j + 4, x1);
+        a0 = _mm256_add_pd(a0, _mm256_mul_pd(x0, _mm256_loadu_pd(v + j)));
+        a1 = _mm256_add_pd(a1, _mm256_mul_pd(x1, _mm256_loadu_pd(v + j + 4)));
+    }
+    _mm256_storeu_pd(s, a0);
+    _mm256_storeu_pd(s + 4, a1);
+    return lttb_update_dot_tail(row, dH, lo, hi, v, c_u, eta, j, n, s);
+}
+#endif
+
+#if defined(LTTB_NEON)
+static double lttb_update_dot_neon(double *row, const double *dH, const double *lo,
+                                   const double *hi, const double *v, double c_u,
+                                   double eta, ptrdiff_t n)
+{
+    const float64x2_t vu = vdupq_n_f64(c_u), veta = vdupq_n_f64(eta);
+    float64x2_t a[4];
+    double s[8];
+    ptrdiff_t j = 0;
+    int q;
+    for (q = 0; q < 4; q++)
+        a[q] = vdupq_n_f64(0.0);
+    for (; j + 8 <= n; j += 8) {
+        for (q = 0; q < 4; q++) {
+            const ptrdiff_t jj = j + 2 * q;
+            float64x2_t x = vaddq_f64(vld1q_f64(row + jj),
+                                      vmulq_f64(veta, vmulq_f64(vu, vld1q_f64(dH + jj))));
+            x = vminq_f64(vmaxq_f64(x, vld1q_f64(lo + jj)), vld1q_f64(hi + jj));
+            vst1q_f64(row + jj, x);
+            a[q] = vaddq_f64(a[q], vmulq_f64(x, vld1q_f64(v + jj)));
+        }
+    }
+    for (q = 0; q < 4; q++)
+        vst1q_f64(s + 2 * q, a[q]);
+    return lttb_update_dot_tail(row, dH, lo, hi, v, c_u, eta, j, n, s);
+}
+#endif
+
+/* -------------------------------------------------------------------- step */
+/*
+ * One time step for every neuron (spec section 4): potentials at bin k from
+ * the state at bin k, then spikes and traces at bin k+1, in place.  Spike
+ * flags are doubles (0 or 1) so that the loop is pure arithmetic and
+ * selects, which compilers vectorise; a reset "x (1 - s) + V s" is written
+ * as the select "s ? V : x", equal for every finite x.
+ */
+#if defined(_MSC_VER)
+#define LTTB_RESTRICT __restrict
+#else
+#define LTTB_RESTRICT __restrict__
+#endif
+
+typedef struct {
+    double a, one_a, c_rec, h, href, b, Vreset, VresetApic;
+    double thr_soma, thr_burst, burst_current, reset_softening;
+    double bs, one_bs, bst, one_bst, bW, one_bW;
+    double apical_factor, gain;
+    double reset0, reset1;  /* Vreset / (1 + reset_softening * S_wind), S_wind = 0, 1 */
+} lttb_step_consts;
+
+#define LTTB_STEP_BODY                                                                   \
+    ptrdiff_t i;                                                                         \
+    for (i = 0; i < n; i++) {                                                            \
+        double vr = c->c_rec + c->a * ((drive[i] + c->h) + c->href);                     \
+        double va = c->one_a * Vapic[i]                                                  \
+                    + c->a * (((c->apical_factor * x_targ[i] + c->gain * apical_cont[i]) \
+                               + c->h) + c->href);                                       \
+        double isoma = ((((wdrive[i] + c->h) + x_in[i]) + c->gain * basal_cont[i])       \
+                        + c->burst_current * Sw[i]) - c->b * W[i];                       \
+        double vs = c->one_a * Vsoma[i] + c->a * isoma;                                  \
+        double vs_reset = Sw[i] != 0.0 ? c->reset1 : c->reset0;                          \
+        double s, bv, brec, btot, wsom, d;                                               \
+        vr = prox[i] != 0.0 ? c->VresetApic : vr;                                        \
+        va = dist[i] != 0.0 ? c->VresetApic : va;                                        \
+        vs = soma[i] != 0.0 ? vs_reset : vs;                                             \
+        VapicRec[i] = vr;                                                                \
+        Vapic[i] = va;                                                                   \
+        Vsoma[i] = vs;                                                                   \
+        prox_prev[i] = prox[i];                                                          \
+        prox[i] = vr > 0.0 ? 1.0 : 0.0;                                                  \
+        dist[i] = va > 0.0 ? 1.0 : 0.0;                                                  \
+        s = vs > 0.0 ? 1.0 : 0.0;                                                        \
+        soma[i] = s;                                                                     \
+        Sf_prev[i] = Sf[i];                                                              \
+        Sf[i] = c->bs * Sf[i] + c->one_bs * s;                                           \
+        Sfs[i] = c->bst * Sfs[i] + c->one_bst * s;                                       \
+        W[i] = c->bW * W[i] + c->one_bW * s;                                             \
+        wsom = Sfs[i] - c->thr_soma > 0.0 ? 1.0 : 0.0;                                   \
+        wsoma[i] = wsom;                                                                 \
+        bv = wsom * dist[i];                                                             \
+        brec = wsom * prox[i];                                                           \
+        btot = (bv + brec) - 1.0 >= 0.0 ? 1.0 : 0.0;                                     \
+        Bf[i] = c->bst * Bf[i] + c->one_bst * bv;                                        \
+        Bfr[i] = c->bst * Bfr[i] + c->one_bst * brec;                                    \
+        Bft[i] = c->bst * Bft[i] + c->one_bst * btot;                                    \
+        Sw[i] = ((Bfr[i] - c->thr_burst >= 0.0 ? 1.0 : 0.0)                              \
+                 + (Bf[i] - c->thr_burst >= 0.0 ? 1.0 : 0.0)) - 1.0 >= 0.0 ? 1.0 : 0.0;  \
+        d = Bfr[i] - Bf[i];                                                              \
+        sum_d[i] = sum_d[i] + d;                                                         \
+        sum_d2[i] = sum_d2[i] + d * d;                                                   \
+    }
+
+#define LTTB_STEP_ARGS                                                                   \
+    const lttb_step_consts *LTTB_RESTRICT c, ptrdiff_t n,                                \
+    const double *LTTB_RESTRICT drive, const double *LTTB_RESTRICT wdrive,               \
+    const double *LTTB_RESTRICT x_targ, const double *LTTB_RESTRICT x_in,                \
+    const double *LTTB_RESTRICT apical_cont, const double *LTTB_RESTRICT basal_cont,     \
+    double *LTTB_RESTRICT VapicRec, double *LTTB_RESTRICT Vapic,                         \
+    double *LTTB_RESTRICT Vsoma, double *LTTB_RESTRICT prox,                             \
+    double *LTTB_RESTRICT prox_prev, double *LTTB_RESTRICT dist,                         \
+    double *LTTB_RESTRICT soma, double *LTTB_RESTRICT wsoma,                             \
+    double *LTTB_RESTRICT Sf, double *LTTB_RESTRICT Sf_prev,                             \
+    double *LTTB_RESTRICT Sfs, double *LTTB_RESTRICT W, double *LTTB_RESTRICT Bf,        \
+    double *LTTB_RESTRICT Bfr, double *LTTB_RESTRICT Bft, double *LTTB_RESTRICT Sw,      \
+    double *LTTB_RESTRICT sum_d, double *LTTB_RESTRICT sum_d2
+
+static void lttb_step_default(LTTB_STEP_ARGS) { LTTB_STEP_BODY }
+#if defined(LTTB_AVX_DISPATCH)
+LTTB_TARGET_AVX static void lttb_step_avx(LTTB_STEP_ARGS) { LTTB_STEP_BODY }
+#endif
+
+/* ---------------------------------------------------------------- dispatch */
+
+/* 0: portable default of this build, 1: scalar, 2: AVX (where available). */
+static int lttb_kernel_path = -1;
+
+static int lttb_select_kernels(int requested)
+{
+#if defined(LTTB_AVX_DISPATCH)
+    if (requested < 0)
+        requested = __builtin_cpu_supports("avx") ? 2 : 0;
+    if (requested == 2 && !__builtin_cpu_supports("avx"))
+        requested = 0;
+#else
+    if (requested < 0 || requested == 2)
+        requested = 0;
+#endif
+    lttb_kernel_path = requested;
+    return requested;
+}
+
+static double lttb_dot(const double *x, const double *y, ptrdiff_t n)
+{
+#if defined(LTTB_AVX_DISPATCH)
+    if (lttb_kernel_path == 2)
+        return lttb_dot_avx(x, y, n);
+#endif
+    if (lttb_kernel_path == 1)
+        return lttb_dot_scalar(x, y, n);
+#if defined(LTTB_SSE2)
+    return lttb_dot_sse2(x, y, n);
+#elif defined(LTTB_NEON)
+    return lttb_dot_neon(x, y, n);
+#else
+    return lttb_dot_scalar(x, y, n);
+#endif
+}
+
+
+static void lttb_step(LTTB_STEP_ARGS)
+{
+#if defined(LTTB_AVX_DISPATCH)
+    if (lttb_kernel_path == 2) {
+        lttb_step_avx(c, n, drive, wdrive, x_targ, x_in, apical_cont, basal_cont, VapicRec,
+                      Vapic, Vsoma, prox, prox_prev, dist, soma, wsoma, Sf, Sf_prev, Sfs, W,
+                      Bf, Bfr, Bft, Sw, sum_d, sum_d2);
+        return;
+    }
+#endif
+    lttb_step_default(c, n, drive, wdrive, x_targ, x_in, apical_cont, basal_cont, VapicRec,
+                      Vapic, Vsoma, prox, prox_prev, dist, soma, wsoma, Sf, Sf_prev, Sfs, W,
+                      Bf, Bfr, Bft, Sw, sum_d, sum_d2);
+}
+
+static double lttb_update_dot(double *row, const double *dH, const double *lo,
+                              const double *hi, const double *v, double c_u, double eta,
+                              ptrdiff_t n)
+{
+#if defined(LTTB_AVX_DISPATCH)
+    if (lttb_kernel_path == 2)
+        return lttb_update_dot_avx(row, dH, lo, hi, v, c_u, eta, n);
+#endif
+    if (lttb_kernel_path == 1)
+        return lttb_update_dot_scalar(row, dH, lo, hi, v, c_u, eta, n);
+#if defined(LTTB_SSE2)
+    return lttb_update_dot_sse2(row, dH, lo, hi, v, c_u, eta, n);
+#elif defined(LTTB_NEON)
+    return lttb_update_dot_neon(row, dH, lo, hi, v, c_u, eta, n);
+#else
+    return lttb_update_dot_scalar(row, dH, lo, hi, v, c_u, eta, n);
+#endif
+}
+
+#endif /* LTTB_KERNELS_H */
