@@ -17,7 +17,8 @@ cdef extern from "_kernels.h" nogil:
     double _dot "lttb_dot"(const double* x, const double* y, Py_ssize_t n)
     double _update_dot "lttb_update_dot"(double* row, const double* dH, const double* lo,
                                          const double* hi, const double* v, double c_u,
-                                         double eta, Py_ssize_t n)
+                                         double eta, Py_ssize_t n, Py_ssize_t ne,
+                                         Py_ssize_t diag, int pinned)
     int lttb_select_kernels(int requested)
     int lttb_kernel_path
     ctypedef struct lttb_step_consts:
@@ -382,7 +383,7 @@ def run_trial(dict params,
                     lo[i] = 0.0
                     hi[i] = 0.0
                 drive[i] = _update_dot(Jp + <Py_ssize_t> i * N, dH, lo, hi, Sf, u[i],
-                                       p.eta, N)
+                                       p.eta, N, Ne, i, p.pin)
                 if p.pin:
                     lo[i] = lo_i
                     hi[i] = hi_i

@@ -192,20 +192,39 @@ static double lttb_update_dot_sse2(double *row, const double *dH, const double *
 LTTB_TARGET_AVX
 static double lttb_update_dot_avx(double *row, const double *dH, const double *lo,
                                   const double *hi, const double *v, double c_u,
-                                  double eta, ptrdiff_t n)
+                                  double eta, ptrdiff_t n, ptrdiff_t ne, ptrdiff_t diag,
+                                  int pinned)
 {
+    /* With pinning, a chunk of eight columns that lies wholly among the
+     * excitatory (and holds no diagonal element) or wholly among the
+     * inhibitory columns has constant bounds: keep them in registers rather
+     * than load them.  The bounds are the same values either way. */
     const __m256d vu = _mm256_set1_pd(c_u), veta = _mm256_set1_pd(eta);
+    const __m256d e_lo = _mm256_set1_pd(0.0), e_hi = _mm256_set1_pd(100.0);
+    const __m256d i_lo = _mm256_set1_pd(-100.0), i_hi = _mm256_set1_pd(0.0);
     __m256d a0 = _mm256_setzero_pd(), a1 = _mm256_setzero_pd();
     double s[8];
     ptrdiff_t j = 0;
     for (; j + 8 <= n; j += 8) {
+        __m256d lo0, lo1, hi0, hi1;
         __m256d x0 = _mm256_add_pd(_mm256_loadu_pd(row + j),
                                    _mm256_mul_pd(veta, _mm256_mul_pd(vu, _mm256_loadu_pd(dH + j))));
         __m256d x1 = _mm256_add_pd(_mm256_loadu_pd(row + j + 4),
                                    _mm256_mul_pd(veta, _mm256_mul_pd(vu, _mm256_loadu_pd(dH + j + 4))));
-        x0 = _mm256_min_pd(_mm256_max_pd(x0, _mm256_loadu_pd(lo + j)), _mm256_loadu_pd(hi + j));
-        x1 = _mm256_min_pd(_mm256_max_pd(x1, _mm256_loadu_pd(lo + j + 4)),
-                           _mm256_loadu_pd(hi + j + 4));
+        if (pinned && j + 8 <= ne && (diag < j || diag >= j + 8)) {
+            lo0 = lo1 = e_lo;
+            hi0 = hi1 = e_hi;
+        } else if (pinned && j >= ne) {
+            lo0 = lo1 = i_lo;
+            hi0 = hi1 = i_hi;
+        } else {
+            lo0 = _mm256_loadu_pd(lo + j);
+            lo1 = _mm256_loadu_pd(lo + j + 4);
+            hi0 = _mm256_loadu_pd(hi + j);
+            hi1 = _mm256_loadu_pd(hi + j + 4);
+        }
+        x0 = _mm256_min_pd(_mm256_max_pd(x0, lo0), hi0);
+        x1 = _mm256_min_pd(_mm256_max_pd(x1, lo1), hi1);
         _mm256_storeu_pd(row + j, x0);
         _mm256_storeu_pd(row + j + 4, x1);
         a0 = _mm256_add_pd(a0, _mm256_mul_pd(x0, _mm256_loadu_pd(v + j)));
@@ -381,14 +400,19 @@ static void lttb_step(LTTB_STEP_ARGS)
                       Bf, Bfr, Bft, Sw, sum_d, sum_d2);
 }
 
+/* ne: number of excitatory columns; diag: the row's own column; pinned: the
+ * bounds are the sign constraints (else they are infinite). */
 static double lttb_update_dot(double *row, const double *dH, const double *lo,
                               const double *hi, const double *v, double c_u, double eta,
-                              ptrdiff_t n)
+                              ptrdiff_t n, ptrdiff_t ne, ptrdiff_t diag, int pinned)
 {
 #if defined(LTTB_AVX_DISPATCH)
     if (lttb_kernel_path == 2)
-        return lttb_update_dot_avx(row, dH, lo, hi, v, c_u, eta, n);
+        return lttb_update_dot_avx(row, dH, lo, hi, v, c_u, eta, n, ne, diag, pinned);
 #endif
+    (void)ne;
+    (void)diag;
+    (void)pinned;
     if (lttb_kernel_path == 1)
         return lttb_update_dot_scalar(row, dH, lo, hi, v, c_u, eta, n);
 #if defined(LTTB_SSE2)
