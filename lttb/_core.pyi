@@ -11,7 +11,8 @@ def select_kernels(name: str | None = ...) -> str: ...
 def run_trial(
     params: dict[str, float | int],
     J: _F64,
-    w: _F64,
+    wT: _F64,
+    JT: _F64,
     Jout: _F64,
     Bias: _F64,
     j_in_T: _F64,

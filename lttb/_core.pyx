@@ -19,6 +19,8 @@ cdef extern from "_kernels.h" nogil:
                                          const double* hi, const double* v, double c_u,
                                          double eta, Py_ssize_t n, Py_ssize_t ne,
                                          Py_ssize_t diag, int pinned)
+    void _sum_columns "lttb_sum_columns"(const double* MT, Py_ssize_t N, const int* cols,
+                                         Py_ssize_t n_cols, double* out, Py_ssize_t n_out)
     int lttb_select_kernels(int requested)
     int lttb_kernel_path
     ctypedef struct lttb_step_consts:
@@ -118,7 +120,8 @@ cdef inline double _clip(double x, double lo, double hi) noexcept nogil:
 
 def run_trial(dict params,
               double[:, ::1] J,
-              const double[:, ::1] w,
+              const double[:, ::1] wT,
+              const double[:, ::1] JT,
               double[:, ::1] Jout,
               double[::1] Bias,
               const double[:, ::1] j_in_T,
@@ -139,9 +142,15 @@ def run_trial(dict params,
     params : dict
         Scalars of the :c:type:`Params` struct (sizes, constants, decay
         factors, learning rates, flags).
-    J, w : (N, N) float64
-        Apical-proximal and basal recurrent weights; ``J`` is updated in
-        place when ``params['plastic']``.
+    J : (N, N) float64
+        Apical-proximal recurrent weights, updated in place when
+        ``params['plastic']``.
+    wT : (N, N) float64
+        Basal recurrent weights ``w``, transposed (fixed).
+    JT : (N, N) or (0, 0) float64
+        ``J`` transposed, for a trial without plasticity: the recurrent drive
+        then sums contiguous columns instead of gathering from every row.
+        Empty to gather from ``J``.
     Jout, Bias : (O, N), (O,) float64
         Read-out weights and bias, updated in place when plastic.
     j_in_T, clock_T : (I, N), (T, I) float64
@@ -169,8 +178,11 @@ def run_trial(dict params,
     cdef bint use_w = False
     cdef int i, j, k, o, t, m, n_spk, n_plastic
 
-    if J.shape[0] != N or J.shape[1] != N or w.shape[0] != N or w.shape[1] != N:
-        raise ValueError("J and w must be N x N")
+    if J.shape[0] != N or J.shape[1] != N or wT.shape[0] != N or wT.shape[1] != N:
+        raise ValueError("J and wT must be N x N")
+    cdef bint use_JT = JT.shape[0] > 0 and not p.plastic
+    if JT.shape[0] > 0 and (JT.shape[0] != N or JT.shape[1] != N):
+        raise ValueError("JT must be N x N or empty")
     if Jout.shape[0] != O or Jout.shape[1] != N or Bias.shape[0] != O:
         raise ValueError("Jout must be O x N and Bias O")
     if clock_T.shape[0] != T or clock_T.shape[1] != n_in or j_in_T.shape[1] != N:
@@ -189,14 +201,14 @@ def run_trial(dict params,
 
     for i in range(N):
         for j in range(N):
-            if w[i, j] != 0.0:
+            if wT[i, j] != 0.0:
                 use_w = True
                 break
         if use_w:
             break
 
     # The state of the current bin only: one block of N-vectors.
-    cdef int n_vec = 27
+    cdef int n_vec = 28
     cdef double* buf = <double*> calloc(n_vec * <size_t> N, sizeof(double))
     cdef int* spk = <int*> malloc((<size_t> N + 1) * sizeof(int))
     cdef int* rows = <int*> malloc((<size_t> N + 1) * sizeof(int))
@@ -230,6 +242,7 @@ def run_trial(dict params,
     cdef double* sum_d2 = buf + 23 * N      # per neuron: sum of its square
     cdef double* lo = buf + 24 * N          # per column: bounds of a plastic row
     cdef double* hi = buf + 25 * N
+    cdef double* gathered = buf + 26 * N    # sum of the new spikes' columns
 
     cdef lttb_step_consts c
     c.a = p.a
@@ -258,7 +271,8 @@ def run_trial(dict params,
     cdef double acc, e, yk, lo_i = 0.0, hi_i = 0.0, s1 = 0.0, s2 = 0.0
     cdef double* SR
     cdef double* Jp = &J[0, 0]
-    cdef const double* wp = &w[0, 0]
+    cdef const double* wTp = &wT[0, 0]
+    cdef const double* JTp = &JT[0, 0] if use_JT else NULL
     cdef double* Joutp = &Jout[0, 0]
     cdef const double* jtT = &j_targ_T[0, 0]
     cdef const double* jiT = &j_in_T[0, 0]
@@ -354,19 +368,24 @@ def run_trial(dict params,
             # ---- recurrent drives at bin k+1 from the spike events; rows
             # about to change are recomputed whole below.
             if n_spk > 0:
-                for i in range(n_drive):
-                    if is_plastic[i]:
-                        continue
-                    acc = 0.0
-                    for m in range(n_spk):
-                        acc = acc + Jp[<Py_ssize_t> i * N + spk[m]]
-                    drive[i] = c.bs * drive[i] + c.one_bs * acc
-                if use_w:
-                    for i in range(N):
+                if use_JT:
+                    _sum_columns(JTp, N, spk, n_spk, gathered, n_drive)
+                    for i in range(n_drive):
+                        drive[i] = c.bs * drive[i] + c.one_bs * gathered[i]
+                else:
+                    # J changes row by row: gather the spiking columns from
+                    # each row that is not about to be recomputed.
+                    for i in range(n_drive):
+                        if is_plastic[i]:
+                            continue
                         acc = 0.0
                         for m in range(n_spk):
-                            acc = acc + wp[<Py_ssize_t> i * N + spk[m]]
-                        wdrive[i] = c.bs * wdrive[i] + c.one_bs * acc
+                            acc = acc + Jp[<Py_ssize_t> i * N + spk[m]]
+                        drive[i] = c.bs * drive[i] + c.one_bs * acc
+                if use_w:
+                    _sum_columns(wTp, N, spk, n_spk, gathered, N)
+                    for i in range(N):
+                        wdrive[i] = c.bs * wdrive[i] + c.one_bs * gathered[i]
             else:
                 for i in range(n_drive):
                     drive[i] = c.bs * drive[i]

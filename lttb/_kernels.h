@@ -347,6 +347,25 @@ static void lttb_step_default(LTTB_STEP_ARGS) { LTTB_STEP_BODY }
 LTTB_TARGET_AVX static void lttb_step_avx(LTTB_STEP_ARGS) { LTTB_STEP_BODY }
 #endif
 
+/* ------------------------------------------------------------- columns sum */
+/*
+ * out[i] = sum over m of M[i, cols[m]] for i < n_out, from MT = M transposed
+ * (row-major), so each column is contiguous.  The terms are added in the
+ * order of cols, as the row-wise gather of the trial loop adds them.
+ */
+static void lttb_sum_columns(const double *MT, ptrdiff_t N, const int *cols, ptrdiff_t n_cols,
+                             double *LTTB_RESTRICT out, ptrdiff_t n_out)
+{
+    ptrdiff_t i, m;
+    for (i = 0; i < n_out; i++)
+        out[i] = 0.0;
+    for (m = 0; m < n_cols; m++) {
+        const double *LTTB_RESTRICT col = MT + (ptrdiff_t)cols[m] * N;
+        for (i = 0; i < n_out; i++)
+            out[i] = out[i] + col[i];
+    }
+}
+
 /* ---------------------------------------------------------------- dispatch */
 
 /* 0: portable default of this build, 1: scalar, 2: AVX (where available). */

@@ -257,6 +257,7 @@ class Network:
         self._clock_T = np.ascontiguousarray(state["I_clock"].T)
         self._j_in_T = np.ascontiguousarray(state["j_in"].T)
         self._j_targ_T = np.ascontiguousarray(state["j_targ"].T)
+        self._w_T = np.ascontiguousarray(state["w"].T)  # w never changes
         self._y_T = [np.ascontiguousarray(y.T) for y in state["targets"]]
         self._inner = math.nan
 
@@ -318,9 +319,12 @@ class Network:
         rec_wind = np.zeros((T if record else 0, N), dtype=np.int8)
         Y = np.zeros((T, O))
         stats = np.zeros(2)
+        # Without plasticity J is fixed for the trial: a transposed copy makes
+        # the spike-driven update of the recurrent drive read contiguous memory.
+        J_T = np.empty((0, 0)) if plastic else np.ascontiguousarray(s["J"].T)
         _core.run_trial(
             core_params(cfg, apical_factor, plastic, eta, eta_out, eta_bias, pin),
-            s["J"], s["w"], s["Jout"], s["Bias"], self._j_in_T, self._clock_T,
+            s["J"], self._w_T, J_T, s["Jout"], s["Bias"], self._j_in_T, self._clock_T,
             self._j_targ_T, self._y_T[context], np.ascontiguousarray(apical_cont),
             np.ascontiguousarray(basal_cont), gain, rec_soma, rec_wind, Y, stats)
         if plastic:
