@@ -308,13 +308,13 @@ class Network:
         N, O, T, n_ctx = cfg["N"], cfg["O"], cfg["T"], cfg["n_contexts"]
         if not 0 <= context < n_ctx:
             raise ValueError(f"context {context} out of range 0..{n_ctx - 1}")
-        cont = np.zeros(n_ctx)
-        cont[context] = 1.0
         gain = np.ones(T)
         if context_off_after is not None:
             gain[context_off_after + 1:] = 0.0
-        apical_cont = cfg["sigma_apical_cont"] * (s["j_apical_cont"] @ cont)
-        basal_cont = cfg["sigma_basal_cont"] * (s["j_basal_cont"] @ cont)
+        # j_cont @ one-hot is exactly the context's column; indexing avoids a
+        # BLAS call, whose idle threads would otherwise spin on the other core.
+        apical_cont = cfg["sigma_apical_cont"] * s["j_apical_cont"][:, context]
+        basal_cont = cfg["sigma_basal_cont"] * s["j_basal_cont"][:, context]
         rec_soma = np.zeros((T if record else 0, N), dtype=np.int8)
         rec_wind = np.zeros((T if record else 0, N), dtype=np.int8)
         Y = np.zeros((T, O))
