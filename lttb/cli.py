@@ -1,0 +1,416 @@
+"""Command line: ``lttb-reproduce``.
+
+``lttb-reproduce fig1 --seeds 10`` trains ten networks with the Figure 1
+protocol, one worker process per seed, and writes one artifact per seed,
+``summary.json`` and the figures; ``lttb-reproduce replot DIR`` redraws the
+figures from the artifacts of a directory without simulating.
+
+Every input is checked before anything is written: a bad option, seed list,
+configuration file or override, or an output directory that cannot be
+written, ends the command with one message on standard error and exit
+status 2.  Exit status 1 means that the command ran but some seed failed or
+some file could not be used; 130 that it was interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ._version import __version__
+from .config import ConfigError, load_config, parse_override
+from .protocol import run_schedule
+
+__all__ = ["FigurePreset", "FIGURES", "main", "build_parser"]
+
+PROG = "lttb-reproduce"
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+DEFAULT_RESULTS = Path("lttb-results")
+DEFAULT_SEEDS = 10
+
+
+@dataclass(frozen=True)
+class FigurePreset:
+    """A figure the command can reproduce: one subcommand each.
+
+    Attributes
+    ----------
+    name : str
+        Subcommand, artifact ``figure`` field and default output folder.
+    preset : str
+        Configuration preset the run starts from.
+    protocol : callable
+        ``protocol(cfg, seed, progress=None) -> dict`` run for each seed in a
+        worker process; must be a module-level function.
+    summary : str
+        One line for ``--help``.
+    """
+
+    name: str
+    preset: str
+    protocol: Callable[..., dict]
+    summary: str
+
+
+#: Figure name -> how to make it.  A new figure is one more entry here (and,
+#: if its panels differ, one in :data:`lttb.plotting.SEED_PLOTS`).
+FIGURES: dict[str, FigurePreset] = {
+    "fig1": FigurePreset(
+        name="fig1",
+        preset="fig1",
+        protocol=run_schedule,
+        summary="the paper's Figure 1: a network learns a 3-D trajectory",
+    ),
+}
+REPLOT = "replot"
+
+
+class UsageError(Exception):
+    """Bad command-line input; reported with exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # noqa: D102 - argparse hook
+        # argparse would print the whole usage and call sys.exit; main()
+        # returns a status instead and prints a single line.
+        raise UsageError(message)
+
+
+# --------------------------------------------------------------------------- argument types
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a positive integer (got {text!r})") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer (got {text!r})")
+    return value
+
+
+def _seed_list(text: str) -> list[int]:
+    seeds = []
+    for part in text.split(","):
+        part = part.strip()
+        try:
+            seed = int(part)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected comma-separated non-negative integers, e.g. 3,7 (got {text!r})"
+            ) from None
+        if seed < 0:
+            raise argparse.ArgumentTypeError(f"seeds must be >= 0 (got {seed})")
+        if seed in seeds:
+            raise argparse.ArgumentTypeError(f"seed {seed} is listed twice")
+        seeds.append(seed)
+    return seeds
+
+
+def _add_figure_parser(subparsers, spec: FigurePreset) -> None:
+    parser = subparsers.add_parser(
+        spec.name, help=spec.summary,
+        description=f"Reproduce {spec.summary}. Runs the training schedule of "
+                    f"the configuration for each seed in its own process, then writes "
+                    f"seed-NNNN.json artifacts, summary.json and figures/ in --out.",
+    )
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--seeds", type=_positive_int, metavar="N",
+                       help=f"run seeds 0..N-1 (default {DEFAULT_SEEDS})")
+    which.add_argument("--seed-list", type=_seed_list, metavar="LIST",
+                       help="run these seeds, comma-separated, e.g. 3,7")
+    parser.add_argument("--jobs", type=_positive_int, metavar="J",
+                        help="worker processes (default: the number of CPUs)")
+    parser.add_argument("--out", metavar="DIR",
+                        help=f"output directory (default ./{DEFAULT_RESULTS.as_posix()}/{spec.name})")
+    parser.add_argument("--config", metavar="FILE",
+                        help=f"JSON configuration file (keys to change; \"base\" preset, "
+                             f"default {spec.preset})")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        dest="overrides", help="override one configuration key (repeatable)")
+    parser.add_argument("--epochs", type=int, metavar="E",
+                        help="number of epochs (configuration key epochs)")
+    parser.add_argument("--iters-per-epoch", type=int, metavar="K",
+                        help="training iterations per epoch (configuration key iters_per_epoch)")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep seeds whose valid artifact with the same configuration "
+                             "exists in --out; run the others")
+    parser.add_argument("--no-figures", action="store_true",
+                        help="write artifacts and summary only (draw later with replot)")
+    parser.add_argument("--quiet", action="store_true",
+                        help="no progress bars and no report on success")
+    parser.set_defaults(figure=spec)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``lttb-reproduce``."""
+    parser = _Parser(
+        prog=PROG,
+        description="Reproduce the figures of Capone et al., 'Burst-dependent plasticity and "
+                    "dendritic amplification support target-based learning and hierarchical "
+                    "imitation learning' (ICML 2022, arXiv:2201.11717).",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for spec in FIGURES.values():
+        _add_figure_parser(subparsers, spec)
+    replot = subparsers.add_parser(
+        REPLOT, help="redraw every figure from the artifacts of a results directory",
+        description="Redraw every figure (and summary.json) from the seed-NNNN.json artifacts "
+                    "in DIR, without simulating. Files that are not valid artifacts are "
+                    "reported and skipped (exit status 1).",
+    )
+    replot.add_argument("dir", metavar="DIR", help="a results directory (the --out of a run)")
+    replot.add_argument("--quiet", action="store_true", help="no report on success")
+    return parser
+
+
+# --------------------------------------------------------------------------- checks
+
+def _check_command(argv: Sequence[str]) -> None:
+    """Name an unknown figure clearly (argparse only says 'invalid choice')."""
+    commands = [*FIGURES, REPLOT]
+    for arg in argv:
+        if arg in ("-h", "--help", "--version"):
+            return
+        if arg.startswith("-"):
+            continue
+        if arg not in commands:
+            raise UsageError(f"unknown figure or command {arg!r} "
+                             f"(available figures: {', '.join(FIGURES)}; or '{REPLOT} DIR')")
+        return
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    overrides: dict[str, Any] = {}
+    problems = []
+    for item in args.overrides:
+        key, sep, text = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            problems.append(f"--set expects KEY=VALUE (got {item!r})")
+            continue
+        if key in overrides:
+            problems.append(f"--set {key} is given more than once")
+            continue
+        try:
+            overrides[key] = parse_override(key, text)
+        except ConfigError as exc:
+            problems.append(f"--set {exc}")
+    for option, key in (("--epochs", "epochs"), ("--iters-per-epoch", "iters_per_epoch")):
+        value = getattr(args, key)
+        if value is None:
+            continue
+        if key in overrides:
+            problems.append(f"{key} is given by both {option} and --set")
+        else:
+            overrides[key] = value
+    if problems:
+        raise UsageError("\n  ".join(["invalid option value:", *problems])
+                         if len(problems) > 1 else problems[0])
+    return overrides
+
+
+def _load(args: argparse.Namespace, spec: FigurePreset) -> dict[str, Any]:
+    overrides = _overrides(args)
+    # A Path is always read as a file, never mistaken for a preset name.
+    source: Any = Path(args.config) if args.config is not None else spec.preset
+    try:
+        return load_config(source, **overrides)
+    except ConfigError as exc:
+        lines = str(exc).splitlines()
+        if len(lines) == 1:
+            raise UsageError(f"invalid configuration: {lines[0]}") from None
+        raise UsageError("invalid configuration:\n  " + "\n  ".join(lines)) from None
+
+
+def _probe_writable(directory: Path) -> str | None:
+    # os.access says nothing useful for root or on read-only mounts: try it.
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".lttb-write-test-", dir=directory)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    os.close(fd)
+    os.unlink(probe)
+    return None
+
+
+def _check_writable_dir(path: Path, option: str) -> None:
+    """Fail unless `path` is, or can be created as, a writable directory."""
+    if path.exists():
+        if not path.is_dir():
+            raise UsageError(f"{option} {str(path)!r} exists and is not a directory")
+        reason = _probe_writable(path)
+        if reason:
+            raise UsageError(f"{option} {str(path)!r} is not writable ({reason})")
+        figures = path / "figures"
+        if figures.exists() and not figures.is_dir():
+            raise UsageError(f"{option} {str(path)!r}: 'figures' exists and is not a directory")
+        if figures.is_dir():
+            reason = _probe_writable(figures)
+            if reason:
+                raise UsageError(f"{option} {str(figures)!r} is not writable ({reason})")
+        return
+    ancestor = path.absolute().parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise UsageError(f"{option} {str(path)!r} cannot be created: "
+                         f"{str(ancestor)!r} is not a directory")
+    reason = _probe_writable(ancestor)
+    if reason:
+        raise UsageError(f"{option} {str(path)!r} cannot be created in {str(ancestor)!r} "
+                         f"({reason})")
+
+
+# --------------------------------------------------------------------------- commands
+
+def _say(quiet: bool, message: str) -> None:
+    if not quiet:
+        print(message, flush=True)
+
+
+def _format_mse(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.4g}"
+
+
+def _report_summary(summary: dict[str, Any], out: Path, quiet: bool) -> None:
+    per_seed = ", ".join(f"seed {item['seed']}: {_format_mse(item['final_outer_mse'])}"
+                         for item in summary["final_outer_mse"])
+    _say(quiet, f"final outer MSE (teacher off): {per_seed}")
+    spread = "" if summary["sd"] is None else f" ± {summary['sd']:.4g} (s.d.)"
+    _say(quiet, f"mean {_format_mse(summary['mean'])}{spread} over {summary['n']} "
+                f"seed{'s' if summary['n'] != 1 else ''}; results in {out}")
+
+
+def _finish(artifacts: list[dict[str, Any]], out: Path, draw: bool, quiet: bool) -> int:
+    from . import artifacts as _artifacts
+
+    try:
+        summary_path = _artifacts.write_summary(out, artifacts)
+        if draw:
+            from .plotting import draw_all
+            written = draw_all(artifacts, out / "figures")
+            _say(quiet, f"{len(written)} figure files in {out / 'figures'}")
+    except OSError as exc:
+        print(f"{PROG}: error: cannot write results in {out}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    _report_summary(_artifacts.summarize(artifacts), summary_path.parent, quiet)
+    return EXIT_OK
+
+
+def _run_figure(args: argparse.Namespace) -> int:
+    from . import artifacts as _artifacts
+    from .runner import plan_resume, run_seeds
+
+    spec: FigurePreset = args.figure
+    if args.seed_list is not None:
+        seeds = args.seed_list
+    else:
+        seeds = list(range(args.seeds if args.seeds is not None else DEFAULT_SEEDS))
+    cfg = _load(args, spec)
+    out = Path(args.out) if args.out is not None else DEFAULT_RESULTS / spec.name
+    _check_writable_dir(out, "--out")
+
+    skip: list[int] = []
+    if args.resume and out.is_dir():
+        keep, _todo, redo, conflicts = plan_resume(out, spec.name, cfg, seeds)
+        if conflicts:
+            lines = [f"{_artifacts.artifact_name(s)}: {why}" for s, why in conflicts.items()]
+            raise UsageError(f"--resume: {out} holds results of another configuration "
+                             f"(use another --out, or remove them):\n  " + "\n  ".join(lines))
+        for seed, why in redo.items():
+            print(f"{PROG}: {_artifacts.artifact_name(seed)} cannot be kept ({why}); "
+                  f"running seed {seed} again", file=sys.stderr)
+        skip = keep
+        if keep:
+            _say(args.quiet, f"resuming: keeping seed{'s' if len(keep) > 1 else ''} "
+                             f"{', '.join(map(str, keep))}")
+
+    # Everything is checked: from here on files are written.
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        report = run_seeds(spec.name, cfg, seeds, out, jobs=args.jobs, skip=skip,
+                           quiet=args.quiet, protocol=spec.protocol)
+    except KeyboardInterrupt as exc:
+        report = getattr(exc, "report", None)
+        kept = sorted([*report.completed, *report.skipped]) if report else []
+        print(f"\n{PROG}: interrupted; {len(kept)} of {len(seeds)} seeds finished and kept in "
+              f"{out}; run the same command with --resume to complete it", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if report.failed:
+        for seed, why in sorted(report.failed.items()):
+            print(f"{PROG}: seed {seed} failed: {why}", file=sys.stderr)
+        done = len(report.completed) + len(report.skipped)
+        print(f"{PROG}: {done} of {len(seeds)} seeds finished and kept in {out}; run the "
+              f"same command with --resume to complete it", file=sys.stderr)
+        return EXIT_FAILED
+    artifacts = [_artifacts.read_artifact(report.paths[seed]) for seed in seeds]
+    return _finish(artifacts, out, not args.no_figures, args.quiet)
+
+
+def _replot(args: argparse.Namespace) -> int:
+    from . import artifacts as _artifacts
+
+    directory = Path(args.dir)
+    if not directory.is_dir():
+        raise UsageError(f"{REPLOT}: {str(directory)!r} is not a directory")
+    files = _artifacts.find_artifacts(directory)
+    if not files:
+        raise UsageError(f"{REPLOT}: no artifacts (seed-NNNN.json) in {str(directory)!r}")
+    _check_writable_dir(directory, REPLOT)
+    valid, skipped = [], 0
+    for path in files:
+        try:
+            valid.append(_artifacts.read_artifact(path))
+        except _artifacts.ArtifactError as exc:
+            skipped += 1
+            print(f"{PROG}: skipped {path.name}: {exc.reason}", file=sys.stderr)
+    if valid:
+        status = _finish(valid, directory, True, args.quiet)
+        if status != EXIT_OK:
+            return status
+    if skipped:
+        print(f"{PROG}: {skipped} of {len(files)} files skipped; "
+              f"{len(valid)} drawn", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``lttb-reproduce``.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name (default ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        Exit status: 0 success, 1 some seed failed or some artifact was
+        skipped, 2 bad input (nothing written), 130 interrupted.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        _check_command(argv)
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as exc:  # --help and --version
+            return int(exc.code or 0)
+        if args.command == REPLOT:
+            return _replot(args)
+        return _run_figure(args)
+    except UsageError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        # Outside the seed runs (e.g. while drawing): artifacts on disk are
+        # complete files, figures can be redrawn with replot.
+        print(f"\n{PROG}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED

@@ -1,0 +1,320 @@
+"""Tests of seed artifacts: schema, validation, atomic writes, reading, summary, golden file."""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from jsonschema import Draft202012Validator
+
+import lttb
+from lttb import artifacts as A
+from lttb import load_config
+from lttb._resources import read_schema
+from lttb.protocol import run_schedule
+
+TINY = dict(N=60, Ne=48, Ni=12, T=120, epochs=2, iters_per_epoch=5)
+HERE = Path(__file__).parent
+#: An artifact written by schema version 1 (a tiny run of seed 0); every later
+#: lttb must still read it.
+V1_SAMPLE = HERE / "test_artifacts" / "artifact-v1-seed-0000.json"
+
+
+@pytest.fixture(scope="module")
+def cfg():
+    return load_config("fig1", **TINY)
+
+
+@pytest.fixture(scope="module")
+def artifact(cfg):
+    return A.build_artifact("fig1", cfg, run_schedule(cfg, 0), wall_seconds=0.5)
+
+
+def fresh(artifact):
+    return copy.deepcopy(artifact)
+
+
+# --------------------------------------------------------------------------- schema
+
+def test_schema_is_valid_draft_2020_12():
+    schema = read_schema(A.SCHEMA_NAME)
+    Draft202012Validator.check_schema(schema)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["properties"]["schema_version"] == {
+        "const": A.SCHEMA_VERSION, "description": schema["properties"]["schema_version"]["description"]}
+
+
+def test_artifact_has_the_required_keys(artifact, cfg):
+    required = {"schema_version", "lttb_version", "created", "platform", "seed", "config",
+                "schedule", "wall_seconds", "targets", "outputs", "outer_mse", "inner_error",
+                "final_outer_mse", "spikes", "bursts"}
+    assert required <= set(artifact)
+    assert artifact["schema_version"] == 1 and type(artifact["schema_version"]) is int
+    assert artifact["lttb_version"] == lttb.__version__
+    assert artifact["config"] == cfg
+    assert set(artifact["outputs"]) == {"teacher_on", "teacher_off"}
+    assert artifact["figure"] == "fig1"
+
+
+def test_platform_has_no_host_name(artifact):
+    assert "node" not in artifact["platform"] and "hostname" not in artifact["platform"]
+
+
+# --------------------------------------------------------------------------- write / read
+
+def test_round_trip_keeps_full_precision(tmp_path, artifact):
+    data = fresh(artifact)
+    data["final_outer_mse"] = 0.1 + 0.2  # 0.30000000000000004
+    path = A.write_artifact(tmp_path, data)
+    assert path.name == "seed-0000.json"
+    back = A.read_artifact(path)
+    assert back == data
+    assert "0.30000000000000004" in path.read_text()
+    assert back["outputs"]["teacher_on"] == artifact["outputs"]["teacher_on"]
+
+
+def test_write_leaves_only_the_artifact(tmp_path, artifact):
+    A.write_artifact(tmp_path, artifact)
+    assert [p.name for p in tmp_path.iterdir()] == ["seed-0000.json"]
+
+
+def test_failed_write_leaves_no_file(tmp_path, artifact, monkeypatch):
+    def broken_replace(src, dst):
+        raise OSError("disk full")
+    monkeypatch.setattr(A.os, "replace", broken_replace)
+    with pytest.raises(OSError, match="disk full"):
+        A.write_artifact(tmp_path, artifact)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_interrupted_write_keeps_the_old_file(tmp_path, artifact, monkeypatch):
+    path = A.write_artifact(tmp_path, artifact)
+    before = path.read_bytes()
+
+    def interrupted(src, dst):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(A.os, "replace", interrupted)
+    changed = fresh(artifact)
+    changed["wall_seconds"] = 99.0
+    with pytest.raises(KeyboardInterrupt):
+        A.write_artifact(tmp_path, changed)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["seed-0000.json"]
+
+
+def test_invalid_artifact_is_not_written(tmp_path, artifact):
+    bad = fresh(artifact)
+    del bad["targets"]
+    with pytest.raises(A.ArtifactError, match="targets"):
+        A.write_artifact(tmp_path, bad)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_nan_becomes_null_and_reads_back(tmp_path, artifact):
+    data = fresh(artifact)
+    data["outer_mse"][0][0] = None
+    data["final_outer_mse"] = None
+    path = A.write_artifact(tmp_path, data)
+    text = path.read_text()
+    assert "NaN" not in text and "null" in text
+    assert A.read_artifact(path)["final_outer_mse"] is None
+
+
+def test_raw_nan_is_refused(tmp_path, artifact):
+    data = fresh(artifact)
+    data["wall_seconds"] = math.nan
+    with pytest.raises(ValueError):
+        A.write_json_atomic(tmp_path / "x.json", data)
+    assert list(tmp_path.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- invalid files
+
+def write_text(tmp_path, text, name="seed-0000.json"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_truncated_json_is_reported(tmp_path, artifact):
+    path = A.write_artifact(tmp_path, artifact)
+    text = path.read_text()
+    path.write_text(text[: len(text) // 2])
+    with pytest.raises(A.ArtifactError) as info:
+        A.read_artifact(path)
+    assert "not valid JSON" in info.value.reason and "truncated" in info.value.reason
+    assert str(info.value).startswith("seed-0000.json: ")
+
+
+def test_newer_schema_version_is_reported(tmp_path, artifact):
+    data = fresh(artifact)
+    data["schema_version"] = 2
+    path = write_text(tmp_path, json.dumps(data))
+    with pytest.raises(A.ArtifactError, match="schema_version 2 is newer"):
+        A.read_artifact(path)
+
+
+@pytest.mark.parametrize("change, fragment", [
+    (lambda a: a.pop("spikes"), "'spikes' is a required property"),
+    (lambda a: a.update(extra=1), "Additional properties"),
+    (lambda a: a.update(seed=-1), "at seed"),
+    (lambda a: a.update(schema_version=0), "at schema_version"),
+    (lambda a: a["outputs"].update(teacher_on="x"), "at outputs/teacher_on"),
+    (lambda a: a["spikes"].append([1, 2, 3]), "at spikes/"),
+    (lambda a: a["inner_error"].append("0.1"), "at inner_error/"),
+])
+def test_schema_violations_are_reported_with_location(tmp_path, artifact, change, fragment):
+    data = fresh(artifact)
+    change(data)
+    path = write_text(tmp_path, json.dumps(data))
+    with pytest.raises(A.ArtifactError) as info:
+        A.read_artifact(path)
+    assert "does not match the artifact schema" in info.value.reason
+    assert fragment in info.value.reason
+
+
+@pytest.mark.parametrize("change, fragment", [
+    (lambda a: a["targets"][0].pop(), "targets: shape"),
+    (lambda a: a["outputs"]["teacher_off"][0][0].pop(), "outputs/teacher_off: shape"),
+    (lambda a: a["outer_mse"].pop(), "outer_mse: shape"),
+    (lambda a: a["spikes"].append([10_000, 1]), "spikes"),
+    (lambda a: a["config"].update(N=-1), "config: N"),
+    (lambda a: a["schedule"].update(n_tests=3), "schedule does not follow"),
+])
+def test_inconsistent_artifacts_are_reported(tmp_path, artifact, change, fragment):
+    data = fresh(artifact)
+    change(data)
+    path = write_text(tmp_path, json.dumps(data))
+    with pytest.raises(A.ArtifactError) as info:
+        A.read_artifact(path)
+    assert fragment in info.value.reason
+
+
+def test_config_keys_added_later_are_filled_in(tmp_path, artifact):
+    data = fresh(artifact)
+    del data["config"]["turnoff_margin"]  # as if written before the key existed
+    A.read_artifact(write_text(tmp_path, json.dumps(data)))
+    data["config"]["not_a_key"] = 1
+    with pytest.raises(A.ArtifactError, match="not_a_key"):
+        A.read_artifact(write_text(tmp_path, json.dumps(data)))
+
+
+def test_seed_must_match_file_name(tmp_path, artifact):
+    path = write_text(tmp_path, json.dumps(artifact), name="seed-0004.json")
+    with pytest.raises(A.ArtifactError, match="holds seed 0"):
+        A.read_artifact(path)
+
+
+@pytest.mark.parametrize("text", ["[]", "", "NaN", '{"schema_version": 1, "x": NaN}'])
+def test_non_artifacts(tmp_path, text):
+    with pytest.raises(A.ArtifactError):
+        A.read_artifact(write_text(tmp_path, text))
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(A.ArtifactError, match="cannot be read"):
+        A.read_artifact(tmp_path / "seed-0001.json")
+
+
+def test_find_artifacts_ignores_temporary_and_other_files(tmp_path):
+    for name in ("seed-0010.json", "seed-0002.json", ".seed-0003.json.1.ab.tmp",
+                 "summary.json", "seed-x.json", "notes.txt"):
+        (tmp_path / name).write_text("{}")
+    assert [p.name for p in A.find_artifacts(tmp_path)] == ["seed-0002.json", "seed-0010.json"]
+
+
+# --------------------------------------------------------------------------- comparing
+
+def test_same_run_names_differences(artifact, cfg):
+    assert A.same_run(artifact, "fig1", cfg) == []
+    other = dict(cfg, epochs=3)
+    differences = A.same_run(artifact, "fig1", other)
+    assert any("epochs" in d for d in differences) and "schedule" in differences
+    assert A.same_run(artifact, "fig2", cfg) == ["figure 'fig1' instead of 'fig2'"]
+
+
+def test_comparable_drops_only_volatile_keys(artifact):
+    kept = A.comparable(artifact)
+    assert set(artifact) - set(kept) == {"created", "wall_seconds", "platform"}
+
+
+# --------------------------------------------------------------------------- summary
+
+def test_summary_statistics(artifact):
+    items = []
+    for seed, value in enumerate([0.1, 0.2, 0.4]):
+        a = fresh(artifact)
+        a["seed"], a["final_outer_mse"], a["wall_seconds"] = seed, value, 1.5
+        items.append(a)
+    summary = A.summarize(items[::-1])
+    assert summary["seeds"] == [0, 1, 2]
+    assert [s["final_outer_mse"] for s in summary["final_outer_mse"]] == [0.1, 0.2, 0.4]
+    assert summary["mean"] == pytest.approx(np.mean([0.1, 0.2, 0.4]))
+    assert summary["sd"] == pytest.approx(np.std([0.1, 0.2, 0.4], ddof=1))
+    assert summary["n"] == 3 and summary["total_wall_seconds"] == 4.5
+
+
+def test_summary_of_one_seed_has_no_sd(tmp_path, artifact):
+    path = A.write_summary(tmp_path, [artifact])
+    data = json.loads(path.read_text())
+    assert data["sd"] is None and data["mean"] == artifact["final_outer_mse"]
+
+
+# --------------------------------------------------------------------------- golden
+
+def test_committed_v1_artifact_still_reads():
+    data = A.read_artifact(V1_SAMPLE)
+    assert data["schema_version"] == 1 and data["seed"] == 0
+
+
+def test_determinism_except_volatile_keys(cfg, artifact):
+    again = A.build_artifact("fig1", cfg, run_schedule(cfg, 0), wall_seconds=7.0)
+    assert A.comparable(again) == A.comparable(artifact)
+
+
+def test_golden_small_run(cfg, artifact, data_regression, ndarrays_regression):
+    """A short deterministic run reproduces the committed small artifact."""
+    golden = A.read_artifact(V1_SAMPLE)
+    assert golden["config"] == cfg
+    # Structure and exact (integer) content.
+    data_regression.check({
+        "keys": list(artifact),
+        "config": artifact["config"],
+        "schedule": artifact["schedule"],
+        "figure": artifact["figure"],
+        "seed": artifact["seed"],
+        "contexts": artifact["contexts"],
+        "output_first_bin": artifact["output_first_bin"],
+        "raster_context": artifact["raster_context"],
+        "test_iterations": artifact["test_iterations"],
+        "n_spikes": len(artifact["spikes"]),
+        "n_bursts": len(artifact["bursts"]),
+    })
+    arrays = {
+        "targets": np.array(artifact["targets"]),
+        "outputs_teacher_on": np.array(artifact["outputs"]["teacher_on"]),
+        "outputs_teacher_off": np.array(artifact["outputs"]["teacher_off"]),
+        "outer_mse": np.array(artifact["outer_mse"]),
+        "inner_error": np.array(artifact["inner_error"]),
+        "full_test_mse_teacher_on": np.array(artifact["full_test_mse"]["teacher_on"]),
+        "full_test_mse_teacher_off": np.array(artifact["full_test_mse"]["teacher_off"]),
+        "final_outer_mse": np.array([artifact["final_outer_mse"]]),
+        "spikes": np.array(artifact["spikes"], dtype=np.int64),
+        "bursts": np.array(artifact["bursts"], dtype=np.int64),
+    }
+    # Floats may differ in the last bits between platforms' libm; spikes may not.
+    ndarrays_regression.check(arrays, default_tolerance=dict(atol=1e-12, rtol=1e-9))
+    # The committed v1 artifact holds the same numbers.
+    for key in ("targets", "outer_mse", "inner_error", "spikes", "bursts"):
+        np.testing.assert_allclose(np.array(golden[key]), arrays[key], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(np.array(golden["outputs"]["teacher_on"]),
+                               arrays["outputs_teacher_on"], rtol=1e-9, atol=1e-12)
+
+
+def test_platform_fields(artifact):
+    assert set(artifact["platform"]) >= {"python", "system", "machine", "numpy"}
+    assert all(isinstance(v, str) for v in artifact["platform"].values())
