@@ -336,6 +336,11 @@ def run_seeds(figure: str, cfg: Mapping[str, Any], seeds: Sequence[int],
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
     n_iterations = schedule_of(cfg)["n_iterations"]
     context = get_context(START_METHOD)
+    # Each worker is one single-threaded simulation; BLAS thread pools in the
+    # workers would only compete with the other seeds for the cores. Spawned
+    # workers read these before importing NumPy; a user's setting wins.
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
     manager = executor = queue = None
     bars = _Bars(len(pending), n_iterations, jobs, quiet)
     try:
