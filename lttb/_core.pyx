@@ -21,6 +21,11 @@ cdef extern from "_kernels.h" nogil:
                                          Py_ssize_t diag, int pinned)
     void _sum_columns "lttb_sum_columns"(const double* MT, Py_ssize_t N, const int* cols,
                                          Py_ssize_t n_cols, double* out, Py_ssize_t n_out)
+    void _update_dot2 "lttb_update_dot2"(double* row_a, double* row_b, const double* dH,
+                                         double* lo, double* hi, const double* v,
+                                         double c_a, double c_b, double eta, Py_ssize_t n,
+                                         Py_ssize_t ne, Py_ssize_t diag_a, Py_ssize_t diag_b,
+                                         int pinned, double* out_a, double* out_b)
     int lttb_select_kernels(int requested)
     int lttb_kernel_path
     ctypedef struct lttb_step_consts:
@@ -37,7 +42,7 @@ cdef extern from "_kernels.h" nogil:
                    double* Sf, double* Sf_prev, double* Sfs, double* W, double* Bf,
                    double* Bfr, double* Bft, double* Sw, double* sum_d, double* sum_d2)
 
-_KERNEL_PATHS = {"default": 0, "scalar": 1, "avx": 2}
+_KERNEL_PATHS = {"default": 0, "scalar": 1, "avx": 2, "avx512": 3}
 
 
 def select_kernels(name=None):
@@ -167,9 +172,10 @@ def run_trial(dict params,
         Read-out ``Jout . readout[bin] + Bias`` at bins ``1 .. T-3`` (during
         training, also bin ``T-2``; the value the learning rule saw, before
         its update).
-    stats : (2,) float64
+    stats : (2,) or (3,) float64
         Receives the sum and the sum of squares of ``B_filt_rec - B_filt``
-        over the trial (for the inner error).
+        over the trial (for the inner error) and, given a third element, the
+        number of plastic row updates (a measure of the work done).
     """
     cdef Params p = params
     cdef int N = p.N, Ne = p.Ne, T = p.T
@@ -278,6 +284,7 @@ def run_trial(dict params,
     cdef const double* jiT = &j_in_T[0, 0]
     cdef int n_rows_plastic = Ne if p.pin else N
     cdef int n_drive = N
+    cdef double n_row_updates = 0.0
     cdef Py_ssize_t idx
 
     with nogil:
@@ -394,7 +401,17 @@ def run_trial(dict params,
                         wdrive[i] = c.bs * wdrive[i]
 
             # ---- plasticity, second half: J rows (after step k used J)
-            for m in range(n_plastic):
+            n_row_updates = n_row_updates + n_plastic
+            m = 0
+            while m + 1 < n_plastic:
+                i = rows[m]
+                j = rows[m + 1]
+                _update_dot2(Jp + <Py_ssize_t> i * N, Jp + <Py_ssize_t> j * N, dH, lo, hi,
+                             Sf, u[i], u[j], p.eta, N, Ne, i, j, p.pin, &drive[i], &drive[j])
+                is_plastic[i] = 0
+                is_plastic[j] = 0
+                m += 2
+            if m < n_plastic:
                 i = rows[m]
                 if p.pin:  # no self-connection: clip the diagonal to [0, 0]
                     lo_i = lo[i]
@@ -414,6 +431,8 @@ def run_trial(dict params,
 
     stats[0] = s1
     stats[1] = s2
+    if stats.shape[0] > 2:
+        stats[2] = n_row_updates
     free(buf)
     free(spk)
     free(rows)

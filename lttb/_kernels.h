@@ -30,6 +30,7 @@
 #include <immintrin.h>
 #define LTTB_AVX_DISPATCH 1
 #define LTTB_TARGET_AVX __attribute__((target("avx")))
+#define LTTB_TARGET_AVX512 __attribute__((target("avx512f")))
 #endif
 
 /* ------------------------------------------------------------------ scalar */
@@ -203,6 +204,8 @@ static double lttb_update_dot_avx(double *row, const double *dH, const double *l
     const __m256d e_lo = _mm256_set1_pd(0.0), e_hi = _mm256_set1_pd(100.0);
     const __m256d i_lo = _mm256_set1_pd(-100.0), i_hi = _mm256_set1_pd(0.0);
     __m256d a0 = _mm256_setzero_pd(), a1 = _mm256_setzero_pd();
+    /* see lttb_update_dot2_avx512: one-sided clip of a pinned row */
+    const int up = eta * c_u >= 0.0;
     double s[8];
     ptrdiff_t j = 0;
     for (; j + 8 <= n; j += 8) {
@@ -223,8 +226,16 @@ static double lttb_update_dot_avx(double *row, const double *dH, const double *l
             hi0 = _mm256_loadu_pd(hi + j);
             hi1 = _mm256_loadu_pd(hi + j + 4);
         }
-        x0 = _mm256_min_pd(_mm256_max_pd(x0, lo0), hi0);
-        x1 = _mm256_min_pd(_mm256_max_pd(x1, lo1), hi1);
+        if (!pinned) {
+            x0 = _mm256_min_pd(_mm256_max_pd(x0, lo0), hi0);
+            x1 = _mm256_min_pd(_mm256_max_pd(x1, lo1), hi1);
+        } else if (up) {
+            x0 = _mm256_min_pd(x0, hi0);
+            x1 = _mm256_min_pd(x1, hi1);
+        } else {
+            x0 = _mm256_max_pd(x0, lo0);
+            x1 = _mm256_max_pd(x1, lo1);
+        }
         _mm256_storeu_pd(row + j, x0);
         _mm256_storeu_pd(row + j + 4, x1);
         a0 = _mm256_add_pd(a0, _mm256_mul_pd(x0, _mm256_loadu_pd(v + j)));
@@ -233,6 +244,125 @@ static double lttb_update_dot_avx(double *row, const double *dH, const double *l
     _mm256_storeu_pd(s, a0);
     _mm256_storeu_pd(s + 4, a1);
     return lttb_update_dot_tail(row, dH, lo, hi, v, c_u, eta, j, n, s);
+}
+#endif
+
+#if defined(LTTB_AVX_DISPATCH)
+/* One 512-bit register holds exactly the eight canonical partial sums. */
+LTTB_TARGET_AVX512
+static double lttb_update_dot_avx512(double *row, const double *dH, const double *lo,
+                                     const double *hi, const double *v, double c_u,
+                                     double eta, ptrdiff_t n, ptrdiff_t ne, ptrdiff_t diag,
+                                     int pinned)
+{
+    const __m512d vu = _mm512_set1_pd(c_u), veta = _mm512_set1_pd(eta);
+    const __m512d e_lo = _mm512_set1_pd(0.0), e_hi = _mm512_set1_pd(100.0);
+    const __m512d i_lo = _mm512_set1_pd(-100.0), i_hi = _mm512_set1_pd(0.0);
+    __m512d acc = _mm512_setzero_pd();
+    double s[8];
+    ptrdiff_t j = 0;
+    for (; j + 8 <= n; j += 8) {
+        __m512d b_lo, b_hi;
+        __m512d x = _mm512_add_pd(_mm512_loadu_pd(row + j),
+                                  _mm512_mul_pd(veta, _mm512_mul_pd(vu, _mm512_loadu_pd(dH + j))));
+        if (pinned && j + 8 <= ne && (diag < j || diag >= j + 8)) {
+            b_lo = e_lo;
+            b_hi = e_hi;
+        } else if (pinned && j >= ne) {
+            b_lo = i_lo;
+            b_hi = i_hi;
+        } else {
+            b_lo = _mm512_loadu_pd(lo + j);
+            b_hi = _mm512_loadu_pd(hi + j);
+        }
+        /* vmaxpd/vminpd: same "x > lo ? x : lo" semantics as SSE and AVX */
+        x = _mm512_min_pd(_mm512_max_pd(x, b_lo), b_hi);
+        _mm512_storeu_pd(row + j, x);
+        acc = _mm512_add_pd(acc, _mm512_mul_pd(x, _mm512_loadu_pd(v + j)));
+    }
+    _mm512_storeu_pd(s, acc);
+    return lttb_update_dot_tail(row, dH, lo, hi, v, c_u, eta, j, n, s);
+}
+#endif
+
+#if defined(LTTB_AVX_DISPATCH)
+/* Two rows per pass: dH, v and the bounds are loaded once for both, which
+ * relieves the load ports that limit the one-row kernel.  Each row keeps its
+ * own canonical partial sums, so the results equal two one-row calls. */
+LTTB_TARGET_AVX512
+static void lttb_update_dot2_avx512(double *row_a, double *row_b, const double *dH,
+                                    const double *lo, const double *hi, const double *v,
+                                    double c_a, double c_b, double eta, ptrdiff_t n,
+                                    ptrdiff_t ne, ptrdiff_t diag_a, ptrdiff_t diag_b,
+                                    int pinned, double *out_a, double *out_b)
+{
+    const __m512d ua = _mm512_set1_pd(c_a), ub = _mm512_set1_pd(c_b);
+    const __m512d veta = _mm512_set1_pd(eta);
+    const __m512d e_lo = _mm512_set1_pd(0.0), e_hi = _mm512_set1_pd(100.0);
+    const __m512d i_lo = _mm512_set1_pd(-100.0), i_hi = _mm512_set1_pd(0.0);
+    __m512d acc_a = _mm512_setzero_pd(), acc_b = _mm512_setzero_pd();
+    /* A pinned row lies within its bounds and dH >= 0, so an increment of
+     * the sign of eta * c can only cross one bound: clip on that side alone. */
+    const int up_a = eta * c_a >= 0.0, up_b = eta * c_b >= 0.0;
+    double s_a[8], s_b[8];
+    ptrdiff_t j = 0;
+    for (; j + 8 <= n; j += 8) {
+        __m512d lo_a, hi_a, lo_b, hi_b;
+        const __m512d d = _mm512_loadu_pd(dH + j), vv = _mm512_loadu_pd(v + j);
+        __m512d xa = _mm512_add_pd(_mm512_loadu_pd(row_a + j),
+                                   _mm512_mul_pd(veta, _mm512_mul_pd(ua, d)));
+        __m512d xb = _mm512_add_pd(_mm512_loadu_pd(row_b + j),
+                                   _mm512_mul_pd(veta, _mm512_mul_pd(ub, d)));
+        if (pinned && j + 8 <= ne && (diag_a < j || diag_a >= j + 8)
+            && (diag_b < j || diag_b >= j + 8)) {
+            lo_a = lo_b = e_lo;
+            hi_a = hi_b = e_hi;
+        } else if (pinned && j >= ne) {
+            lo_a = lo_b = i_lo;
+            hi_a = hi_b = i_hi;
+        } else {
+            /* the per-column bounds, with each row's own diagonal at [0, 0] */
+            lo_a = lo_b = _mm512_loadu_pd(lo + j);
+            hi_a = hi_b = _mm512_loadu_pd(hi + j);
+            if (pinned && diag_a >= j && diag_a < j + 8) {
+                const __mmask8 k = (__mmask8)(1u << (diag_a - j));
+                lo_a = _mm512_mask_mov_pd(lo_a, k, _mm512_setzero_pd());
+                hi_a = _mm512_mask_mov_pd(hi_a, k, _mm512_setzero_pd());
+            }
+            if (pinned && diag_b >= j && diag_b < j + 8) {
+                const __mmask8 k = (__mmask8)(1u << (diag_b - j));
+                lo_b = _mm512_mask_mov_pd(lo_b, k, _mm512_setzero_pd());
+                hi_b = _mm512_mask_mov_pd(hi_b, k, _mm512_setzero_pd());
+            }
+        }
+        if (!pinned) {
+            xa = _mm512_min_pd(_mm512_max_pd(xa, lo_a), hi_a);
+            xb = _mm512_min_pd(_mm512_max_pd(xb, lo_b), hi_b);
+        } else {
+            xa = up_a ? _mm512_min_pd(xa, hi_a) : _mm512_max_pd(xa, lo_a);
+            xb = up_b ? _mm512_min_pd(xb, hi_b) : _mm512_max_pd(xb, lo_b);
+        }
+        _mm512_storeu_pd(row_a + j, xa);
+        _mm512_storeu_pd(row_b + j, xb);
+        acc_a = _mm512_add_pd(acc_a, _mm512_mul_pd(xa, vv));
+        acc_b = _mm512_add_pd(acc_b, _mm512_mul_pd(xb, vv));
+    }
+    _mm512_storeu_pd(s_a, acc_a);
+    _mm512_storeu_pd(s_b, acc_b);
+    if (j < n) {
+        /* the tail reads per-column bounds: give each row its diagonal */
+        double la = 0, ha = 0, lb = 0, hb = 0;
+        double *lo_w = (double *)lo, *hi_w = (double *)hi;
+        if (pinned && diag_a >= j) { la = lo_w[diag_a]; ha = hi_w[diag_a]; lo_w[diag_a] = hi_w[diag_a] = 0.0; }
+        *out_a = lttb_update_dot_tail(row_a, dH, lo, hi, v, c_a, eta, j, n, s_a);
+        if (pinned && diag_a >= j) { lo_w[diag_a] = la; hi_w[diag_a] = ha; }
+        if (pinned && diag_b >= j) { lb = lo_w[diag_b]; hb = hi_w[diag_b]; lo_w[diag_b] = hi_w[diag_b] = 0.0; }
+        *out_b = lttb_update_dot_tail(row_b, dH, lo, hi, v, c_b, eta, j, n, s_b);
+        if (pinned && diag_b >= j) { lo_w[diag_b] = lb; hi_w[diag_b] = hb; }
+    } else {
+        *out_a = lttb_update_dot_tail(row_a, dH, lo, hi, v, c_a, eta, j, n, s_a);
+        *out_b = lttb_update_dot_tail(row_b, dH, lo, hi, v, c_b, eta, j, n, s_b);
+    }
 }
 #endif
 
@@ -368,18 +498,22 @@ static void lttb_sum_columns(const double *MT, ptrdiff_t N, const int *cols, ptr
 
 /* ---------------------------------------------------------------- dispatch */
 
-/* 0: portable default of this build, 1: scalar, 2: AVX (where available). */
+/* 0: portable default of this build, 1: scalar, 2: AVX, 3: AVX-512 (the
+ * fused row kernel; elsewhere it uses the AVX code). */
 static int lttb_kernel_path = -1;
 
 static int lttb_select_kernels(int requested)
 {
 #if defined(LTTB_AVX_DISPATCH)
+    __builtin_cpu_init();
     if (requested < 0)
+        requested = __builtin_cpu_supports("avx512f") ? 3 : __builtin_cpu_supports("avx") ? 2 : 0;
+    if (requested == 3 && !__builtin_cpu_supports("avx512f"))
         requested = __builtin_cpu_supports("avx") ? 2 : 0;
     if (requested == 2 && !__builtin_cpu_supports("avx"))
         requested = 0;
 #else
-    if (requested < 0 || requested == 2)
+    if (requested < 0 || requested >= 2)
         requested = 0;
 #endif
     lttb_kernel_path = requested;
@@ -389,7 +523,7 @@ static int lttb_select_kernels(int requested)
 static double lttb_dot(const double *x, const double *y, ptrdiff_t n)
 {
 #if defined(LTTB_AVX_DISPATCH)
-    if (lttb_kernel_path == 2)
+    if (lttb_kernel_path >= 2)
         return lttb_dot_avx(x, y, n);
 #endif
     if (lttb_kernel_path == 1)
@@ -407,7 +541,7 @@ static double lttb_dot(const double *x, const double *y, ptrdiff_t n)
 static void lttb_step(LTTB_STEP_ARGS)
 {
 #if defined(LTTB_AVX_DISPATCH)
-    if (lttb_kernel_path == 2) {
+    if (lttb_kernel_path >= 2) {
         lttb_step_avx(c, n, drive, wdrive, x_targ, x_in, apical_cont, basal_cont, VapicRec,
                       Vapic, Vsoma, prox, prox_prev, dist, soma, wsoma, Sf, Sf_prev, Sfs, W,
                       Bf, Bfr, Bft, Sw, sum_d, sum_d2);
@@ -426,6 +560,8 @@ static double lttb_update_dot(double *row, const double *dH, const double *lo,
                               ptrdiff_t n, ptrdiff_t ne, ptrdiff_t diag, int pinned)
 {
 #if defined(LTTB_AVX_DISPATCH)
+    if (lttb_kernel_path == 3)
+        return lttb_update_dot_avx512(row, dH, lo, hi, v, c_u, eta, n, ne, diag, pinned);
     if (lttb_kernel_path == 2)
         return lttb_update_dot_avx(row, dH, lo, hi, v, c_u, eta, n, ne, diag, pinned);
 #endif
@@ -441,6 +577,28 @@ static double lttb_update_dot(double *row, const double *dH, const double *lo,
 #else
     return lttb_update_dot_scalar(row, dH, lo, hi, v, c_u, eta, n);
 #endif
+}
+
+/* Two plastic rows at once; bounds carry no diagonal (pass it as diag_a and
+ * diag_b), lo and hi are restored before returning. */
+static void lttb_update_dot2(double *row_a, double *row_b, const double *dH, double *lo,
+                             double *hi, const double *v, double c_a, double c_b, double eta,
+                             ptrdiff_t n, ptrdiff_t ne, ptrdiff_t diag_a, ptrdiff_t diag_b,
+                             int pinned, double *out_a, double *out_b)
+{
+    double l, h;
+#if defined(LTTB_AVX_DISPATCH)
+    if (lttb_kernel_path == 3) {
+        lttb_update_dot2_avx512(row_a, row_b, dH, lo, hi, v, c_a, c_b, eta, n, ne, diag_a,
+                                diag_b, pinned, out_a, out_b);
+        return;
+    }
+#endif
+    if (pinned) { l = lo[diag_a]; h = hi[diag_a]; lo[diag_a] = hi[diag_a] = 0.0; }
+    *out_a = lttb_update_dot(row_a, dH, lo, hi, v, c_a, eta, n, ne, diag_a, pinned);
+    if (pinned) { lo[diag_a] = l; hi[diag_a] = h; l = lo[diag_b]; h = hi[diag_b]; lo[diag_b] = hi[diag_b] = 0.0; }
+    *out_b = lttb_update_dot(row_b, dH, lo, hi, v, c_b, eta, n, ne, diag_b, pinned);
+    if (pinned) { lo[diag_b] = l; hi[diag_b] = h; }
 }
 
 #endif /* LTTB_KERNELS_H */

@@ -318,7 +318,7 @@ class Network:
         rec_soma = np.zeros((T if record else 0, N), dtype=np.int8)
         rec_wind = np.zeros((T if record else 0, N), dtype=np.int8)
         Y = np.zeros((T, O))
-        stats = np.zeros(2)
+        stats = np.zeros(3)
         # Without plasticity J is fixed for the trial: a transposed copy makes
         # the spike-driven update of the recurrent drive read contiguous memory.
         J_T = np.empty((0, 0)) if plastic else np.ascontiguousarray(s["J"].T)
@@ -330,6 +330,7 @@ class Network:
         if plastic:
             n = N * T
             self._inner = max(stats[1] / n - (stats[0] / n) ** 2, 0.0)
+            self.row_updates = int(stats[2])
         outputs = np.ascontiguousarray(Y[1:T - 2].T)
         target = s["targets"][context][:, 1:T - 2]
         trace = np.zeros((n_ctx, T))

@@ -105,7 +105,7 @@ def test_kernel_paths_are_bit_identical():
     state = draw_initial_state(cfg, 7)
     results = {}
     try:
-        for path in ("scalar", "default", "avx"):
+        for path in ("scalar", "default", "avx", "avx512"):
             used = _core.select_kernels(path)
             net = Network.from_arrays(cfg, **state)
             trials = [net.train_iteration(record=True) for _ in range(3)]
