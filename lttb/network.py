@@ -23,6 +23,7 @@ __all__ = [
     "draw_initial_state",
     "target_trajectories",
     "check_arrays",
+    "training_settings",
 ]
 
 #: Frequencies (Hz) of the four cosines of a target trajectory (spec section 3).
@@ -207,6 +208,14 @@ def check_arrays(cfg, arrays):
     return state
 
 
+def training_settings(cfg, eta=None, eta_out=None, eta_bias=None, pin=None):
+    """Learning rates and pinning of a training iteration; None takes the config's."""
+    return (cfg["eta"] if eta is None else eta,
+            cfg["eta_out"] if eta_out is None else eta_out,
+            cfg["eta_bias"] if eta_bias is None else eta_bias,
+            cfg["pin"] if pin is None else pin)
+
+
 def core_params(cfg, apical_factor, plastic, eta=0.0, eta_out=0.0, eta_bias=0.0, pin=True):
     """The scalar parameters of one call of the compiled trial loop."""
     dt = cfg["dt"]
@@ -244,7 +253,8 @@ class Network:
     Build one with :meth:`from_seed` or :meth:`from_arrays`.  The arrays
     ``J, w, j_in, j_targ, Jout, Bias, j_basal_cont, j_apical_cont, I_clock,
     targets`` are readable as attributes (copies); ``config`` is the
-    configuration dict.
+    configuration dict.  ``row_updates`` counts the plastic row updates of
+    the last training trial (the core's work: about 120 per bin in ``fig1``).
     """
 
     _ARRAYS = ("J", "w", "j_in", "j_targ", "Jout", "Bias", "j_basal_cont",
@@ -260,6 +270,7 @@ class Network:
         self._w_T = np.ascontiguousarray(state["w"].T)  # w never changes
         self._y_T = [np.ascontiguousarray(y.T) for y in state["targets"]]
         self._inner = math.nan
+        self.row_updates = 0
 
     # -- construction --------------------------------------------------------
     @classmethod
@@ -365,10 +376,7 @@ class Network:
             The last context's trial when ``record``.
         """
         cfg = self.config
-        eta = cfg["eta"] if eta is None else eta
-        eta_out = cfg["eta_out"] if eta_out is None else eta_out
-        eta_bias = cfg["eta_bias"] if eta_bias is None else eta_bias
-        pin = cfg["pin"] if pin is None else pin
+        eta, eta_out, eta_bias, pin = training_settings(cfg, eta, eta_out, eta_bias, pin)
         last = None
         n_ctx = cfg["n_contexts"]
         for context in range(n_ctx):

@@ -6,9 +6,10 @@ matrix products, exactly as the equations are written, with no attempt at
 speed.  :class:`lttb.Network` (the compiled core) is checked against
 :class:`ReferenceNetwork` spike for spike.
 
-The oracle shares nothing with the compiled path except the configuration
-and the initial-state drawing (:func:`lttb.network.draw_initial_state`), so
-that both can be started from one identical state.
+The oracle shares nothing with the compiled path but the configuration, the
+initial-state drawing and checking (:func:`lttb.network.draw_initial_state`,
+:func:`lttb.network.check_arrays`), so that both start from one identical
+state, and the result type.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import math
 
 import numpy as np
 
-from .network import TrialResult, check_arrays, draw_initial_state
+from .network import TrialResult, check_arrays, draw_initial_state, training_settings
 
 __all__ = ["ReferenceNetwork", "sigmoid", "outer_mse"]
 
@@ -208,10 +209,7 @@ class ReferenceNetwork:
                         record=False):
         """One training trial per context (spec section 5); see :class:`lttb.Network`."""
         c = self.config
-        eta = c["eta"] if eta is None else eta
-        eta_out = c["eta_out"] if eta_out is None else eta_out
-        eta_bias = c["eta_bias"] if eta_bias is None else eta_bias
-        pin = c["pin"] if pin is None else pin
+        eta, eta_out, eta_bias, pin = training_settings(c, eta, eta_out, eta_bias, pin)
         last = None
         for context in range(c["n_contexts"]):
             last = self._trial(context, 1.0, True, eta, eta_out, eta_bias, pin)
