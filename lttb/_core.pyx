@@ -150,8 +150,9 @@ def run_trial(dict params,
     J : (N, N) float64
         Apical-proximal recurrent weights, updated in place when
         ``params['plastic']``.
-    wT : (N, N) float64
-        Basal recurrent weights ``w``, transposed (fixed).
+    wT : (N, N) or (0, 0) float64
+        Basal recurrent weights ``w``, transposed (fixed); empty when ``w`` is
+        all zero, which skips its drive.
     JT : (N, N) or (0, 0) float64
         ``J`` transposed, for a trial without plasticity: the recurrent drive
         then sums contiguous columns instead of gathering from every row.
@@ -181,11 +182,13 @@ def run_trial(dict params,
     cdef int N = p.N, Ne = p.Ne, T = p.T
     cdef int n_in = j_in_T.shape[0], O = j_targ_T.shape[0]
     cdef bint record = rec_soma.shape[0] > 0
-    cdef bint use_w = False
     cdef int i, j, k, o, t, m, n_spk, n_plastic
 
-    if J.shape[0] != N or J.shape[1] != N or wT.shape[0] != N or wT.shape[1] != N:
-        raise ValueError("J and wT must be N x N")
+    if J.shape[0] != N or J.shape[1] != N:
+        raise ValueError("J must be N x N")
+    cdef bint use_w = wT.shape[0] > 0
+    if use_w and (wT.shape[0] != N or wT.shape[1] != N):
+        raise ValueError("wT must be N x N or empty")
     cdef bint use_JT = JT.shape[0] > 0 and not p.plastic
     if JT.shape[0] > 0 and (JT.shape[0] != N or JT.shape[1] != N):
         raise ValueError("JT must be N x N or empty")
@@ -204,14 +207,6 @@ def run_trial(dict params,
         raise ValueError("Y_out must be T x O and stats 2")
     if T < 4 or Ne > N or Ne < 0:
         raise ValueError("inconsistent sizes")
-
-    for i in range(N):
-        for j in range(N):
-            if wT[i, j] != 0.0:
-                use_w = True
-                break
-        if use_w:
-            break
 
     # The state of the current bin only: one block of N-vectors.
     cdef int n_vec = 28
@@ -277,7 +272,7 @@ def run_trial(dict params,
     cdef double acc, e, yk, lo_i = 0.0, hi_i = 0.0, s1 = 0.0, s2 = 0.0
     cdef double* SR
     cdef double* Jp = &J[0, 0]
-    cdef const double* wTp = &wT[0, 0]
+    cdef const double* wTp = &wT[0, 0] if use_w else NULL
     cdef const double* JTp = &JT[0, 0] if use_JT else NULL
     cdef double* Joutp = &Jout[0, 0]
     cdef const double* jtT = &j_targ_T[0, 0]
@@ -350,10 +345,11 @@ def run_trial(dict params,
             for i in range(N):
                 x_targ[i] = 0.0
                 x_in[i] = 0.0
-            for o in range(O):
-                yk = y_T[k, o]
-                for i in range(N):
-                    x_targ[i] = x_targ[i] + jtT[<Py_ssize_t> o * N + i] * yk
+            if c.apical_factor != 0.0:  # else 0 * x_targ: leaving it 0 is exact
+                for o in range(O):
+                    yk = y_T[k, o]
+                    for i in range(N):
+                        x_targ[i] = x_targ[i] + jtT[<Py_ssize_t> o * N + i] * yk
             for m in range(n_in):
                 yk = clock_T[k, m]
                 if yk != 0.0:  # the clock is one-hot: skipping zeros is exact

@@ -475,6 +475,7 @@ typedef struct {
 static void lttb_step_default(LTTB_STEP_ARGS) { LTTB_STEP_BODY }
 #if defined(LTTB_AVX_DISPATCH)
 LTTB_TARGET_AVX static void lttb_step_avx(LTTB_STEP_ARGS) { LTTB_STEP_BODY }
+LTTB_TARGET_AVX512 static void lttb_step_avx512(LTTB_STEP_ARGS) { LTTB_STEP_BODY }
 #endif
 
 /* ------------------------------------------------------------- columns sum */
@@ -483,23 +484,32 @@ LTTB_TARGET_AVX static void lttb_step_avx(LTTB_STEP_ARGS) { LTTB_STEP_BODY }
  * (row-major), so each column is contiguous.  The terms are added in the
  * order of cols, as the row-wise gather of the trial loop adds them.
  */
-static void lttb_sum_columns(const double *MT, ptrdiff_t N, const int *cols, ptrdiff_t n_cols,
-                             double *LTTB_RESTRICT out, ptrdiff_t n_out)
-{
-    ptrdiff_t i, m;
-    for (i = 0; i < n_out; i++)
-        out[i] = 0.0;
-    for (m = 0; m < n_cols; m++) {
-        const double *LTTB_RESTRICT col = MT + (ptrdiff_t)cols[m] * N;
-        for (i = 0; i < n_out; i++)
-            out[i] = out[i] + col[i];
+#define LTTB_SUM_COLUMNS_ARGS                                                            \
+    const double *MT, ptrdiff_t N, const int *cols, ptrdiff_t n_cols,                    \
+    double *LTTB_RESTRICT out, ptrdiff_t n_out
+#define LTTB_SUM_COLUMNS_BODY                                                            \
+    ptrdiff_t i, m;                                                                      \
+    for (i = 0; i < n_out; i++)                                                          \
+        out[i] = 0.0;                                                                    \
+    for (m = 0; m < n_cols; m++) {                                                       \
+        const double *LTTB_RESTRICT col = MT + (ptrdiff_t)cols[m] * N;                   \
+        for (i = 0; i < n_out; i++)                                                      \
+            out[i] = out[i] + col[i];                                                    \
     }
+
+static void lttb_sum_columns_default(LTTB_SUM_COLUMNS_ARGS) { LTTB_SUM_COLUMNS_BODY }
+#if defined(LTTB_AVX_DISPATCH)
+LTTB_TARGET_AVX static void lttb_sum_columns_avx(LTTB_SUM_COLUMNS_ARGS) { LTTB_SUM_COLUMNS_BODY }
+LTTB_TARGET_AVX512 static void lttb_sum_columns_avx512(LTTB_SUM_COLUMNS_ARGS)
+{
+    LTTB_SUM_COLUMNS_BODY
 }
+#endif
 
 /* ---------------------------------------------------------------- dispatch */
 
-/* 0: portable default of this build, 1: scalar, 2: AVX, 3: AVX-512 (the
- * fused row kernel; elsewhere it uses the AVX code). */
+/* 0: portable default of this build, 1: scalar, 2: AVX, 3: AVX-512 (the dot
+ * product of path 3 is the AVX one). */
 static int lttb_kernel_path = -1;
 
 static int lttb_select_kernels(int requested)
@@ -541,7 +551,13 @@ static double lttb_dot(const double *x, const double *y, ptrdiff_t n)
 static void lttb_step(LTTB_STEP_ARGS)
 {
 #if defined(LTTB_AVX_DISPATCH)
-    if (lttb_kernel_path >= 2) {
+    if (lttb_kernel_path == 3) {
+        lttb_step_avx512(c, n, drive, wdrive, x_targ, x_in, apical_cont, basal_cont, VapicRec,
+                         Vapic, Vsoma, prox, prox_prev, dist, soma, wsoma, Sf, Sf_prev, Sfs, W,
+                         Bf, Bfr, Bft, Sw, sum_d, sum_d2);
+        return;
+    }
+    if (lttb_kernel_path == 2) {
         lttb_step_avx(c, n, drive, wdrive, x_targ, x_in, apical_cont, basal_cont, VapicRec,
                       Vapic, Vsoma, prox, prox_prev, dist, soma, wsoma, Sf, Sf_prev, Sfs, W,
                       Bf, Bfr, Bft, Sw, sum_d, sum_d2);
@@ -599,6 +615,21 @@ static void lttb_update_dot2(double *row_a, double *row_b, const double *dH, dou
     if (pinned) { lo[diag_a] = l; hi[diag_a] = h; l = lo[diag_b]; h = hi[diag_b]; lo[diag_b] = hi[diag_b] = 0.0; }
     *out_b = lttb_update_dot(row_b, dH, lo, hi, v, c_b, eta, n, ne, diag_b, pinned);
     if (pinned) { lo[diag_b] = l; hi[diag_b] = h; }
+}
+
+static void lttb_sum_columns(LTTB_SUM_COLUMNS_ARGS)
+{
+#if defined(LTTB_AVX_DISPATCH)
+    if (lttb_kernel_path == 3) {
+        lttb_sum_columns_avx512(MT, N, cols, n_cols, out, n_out);
+        return;
+    }
+    if (lttb_kernel_path == 2) {
+        lttb_sum_columns_avx(MT, N, cols, n_cols, out, n_out);
+        return;
+    }
+#endif
+    lttb_sum_columns_default(MT, N, cols, n_cols, out, n_out);
 }
 
 #endif /* LTTB_KERNELS_H */

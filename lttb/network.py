@@ -267,7 +267,10 @@ class Network:
         self._clock_T = np.ascontiguousarray(state["I_clock"].T)
         self._j_in_T = np.ascontiguousarray(state["j_in"].T)
         self._j_targ_T = np.ascontiguousarray(state["j_targ"].T)
-        self._w_T = np.ascontiguousarray(state["w"].T)  # w never changes
+        # w never changes: transpose it once, and skip it when it is zero
+        # (as in both papers' presets).
+        self._w_T = (np.ascontiguousarray(state["w"].T) if np.any(state["w"])
+                     else np.empty((0, 0)))
         self._y_T = [np.ascontiguousarray(y.T) for y in state["targets"]]
         self._inner = math.nan
         self.row_updates = 0
