@@ -31,6 +31,7 @@ from jsonschema import Draft202012Validator
 from ._resources import list_presets, read_schema
 from ._version import __version__
 from .config import ConfigError, load_config, validate_config
+from .fig2 import context_tests_problems, summarize_context_tests
 from .protocol import schedule_of
 
 __all__ = [
@@ -51,8 +52,9 @@ __all__ = [
     "temporary_sibling",
 ]
 
-#: Version of the artifact layout written by this package.
-SCHEMA_VERSION = 1
+#: Version of the artifact layout written by this package; every version from
+#: 1 up to it is read (2 added ``context_tests``, the Figure 2 tests).
+SCHEMA_VERSION = 2
 SCHEMA_NAME = "artifact.schema.json"
 SUMMARY_NAME = "summary.json"
 #: Keys that legitimately differ between two runs of the same seed and config.
@@ -173,6 +175,8 @@ def build_artifact(figure: str, cfg: Mapping[str, Any], result: Mapping[str, Any
                 "test_iterations", "outer_mse", "inner_error", "full_test_mse",
                 "final_outer_mse", "raster_context", "spikes", "bursts"):
         artifact[key] = result[key]
+    if "context_tests" in result:  # Figure 2 (schema version 2)
+        artifact["context_tests"] = result["context_tests"]
     validate_artifact(artifact)
     return artifact
 
@@ -263,6 +267,7 @@ def _consistency_problems(artifact: Mapping[str, Any]) -> list[str]:
         bad = [pair for pair in artifact[key] if pair[0] >= N or pair[1] >= T]
         if bad:
             problems.append(f"{key}: [neuron, bin] {bad[0]} outside {N} neurons x {T} bins")
+    problems += context_tests_problems(artifact, cfg)
     return problems
 
 
@@ -503,6 +508,8 @@ def summarize(artifacts: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         ``mean``, ``sd`` (sample standard deviation, ``ddof=1``; ``null`` for
         fewer than two seeds), ``n`` and ``total_wall_seconds``.  Seeds whose
         final MSE is ``null`` are listed but left out of the statistics.
+        When some artifacts hold Figure 2 tests, also ``context_tests``
+        (see :func:`lttb.fig2.summarize_context_tests`).
     """
     items = sorted(artifacts, key=lambda a: (a["figure"], a["seed"]))
     per_seed = [{"seed": a["seed"], "final_outer_mse": _finite(a["final_outer_mse"]),
@@ -512,7 +519,7 @@ def summarize(artifacts: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
                        if p["final_outer_mse"] is not None], dtype=np.float64)
     mean = _finite(values.mean()) if values.size else None
     sd = _finite(values.std(ddof=1)) if values.size > 1 else None
-    return {
+    summary = {
         "schema_version": SCHEMA_VERSION,
         "lttb_version": __version__,
         "created": _utc_now(),
@@ -524,6 +531,10 @@ def summarize(artifacts: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         "n": int(values.size),
         "total_wall_seconds": float(sum(a["wall_seconds"] for a in items)),
     }
+    context = summarize_context_tests(items)
+    if context is not None:
+        summary["context_tests"] = context
+    return summary
 
 
 def write_summary(directory: str | os.PathLike, artifacts: Iterable[Mapping[str, Any]]) -> Path:

@@ -7,7 +7,8 @@ learning rates, fixed constants, model variants and training schedule).
 Sources, applied in this order by :func:`load_config`:
 
 1. a preset shipped with the package (``"fig1"``, ``"fig2"``), or the preset
-   named by the ``"base"`` key of a configuration file (default ``"fig1"``);
+   named by the ``"base"`` key of a configuration file (default ``"fig1"``,
+   or the ``default_base`` given to :func:`load_config`);
 2. the other keys of that configuration file, if one is given;
 3. keyword overrides.
 
@@ -436,7 +437,7 @@ def _read_preset(name: str) -> dict[str, Any]:
     return data
 
 
-def _read_file(path: Path) -> tuple[str, dict[str, Any]]:
+def _read_file(path: Path, default_base: str = DEFAULT_BASE) -> tuple[str, dict[str, Any]]:
     """Read a configuration file; return its base preset name and its own keys."""
     source = f"config file {str(path)!r}"
     # Checked up front because reading a directory fails differently per OS.
@@ -454,7 +455,7 @@ def _read_file(path: Path) -> tuple[str, dict[str, Any]]:
     data = _parse_json(text, source)
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: top level must be a JSON object (got {_json_type(data)})")
-    base = data.pop("base", DEFAULT_BASE)
+    base = data.pop("base", default_base)
     if not isinstance(base, str):
         raise ConfigError([("base", f"must be a preset name (got {base!r}) in {source}")])
     if base not in list_presets():
@@ -468,7 +469,8 @@ def _looks_like_path(name: str) -> bool:
     return name.lower().endswith(".json") or any(sep in name for sep in separators)
 
 
-def load_config(name_or_path: str | os.PathLike = DEFAULT_BASE, **overrides: Any) -> dict[str, Any]:
+def load_config(name_or_path: str | os.PathLike = DEFAULT_BASE, *,
+                default_base: str = DEFAULT_BASE, **overrides: Any) -> dict[str, Any]:
     """Build and validate a configuration.
 
     Parameters
@@ -477,7 +479,11 @@ def load_config(name_or_path: str | os.PathLike = DEFAULT_BASE, **overrides: Any
         A preset name (see :func:`list_presets`) or the path of a JSON file.
         The file holds an object with any subset of configuration keys plus an
         optional ``"base"``: the preset supplying the other keys (default
-        ``"fig1"``). A string that names a preset is always taken as the preset.
+        `default_base`). A string that names a preset is always taken as the
+        preset.
+    default_base : str, default "fig1"
+        The preset a configuration file without a ``"base"`` key starts
+        from (e.g. ``"fig2"`` when the file is given for Figure 2).
     **overrides
         Keys to replace, applied last.
 
@@ -508,13 +514,16 @@ def load_config(name_or_path: str | os.PathLike = DEFAULT_BASE, **overrides: Any
     >>> cfg["Ne"], cfg["Ni"]
     (80, 20)
     """
+    if not isinstance(default_base, str) or default_base not in list_presets():
+        raise ConfigError(f"default_base: unknown preset {default_base!r} "
+                          f"(available presets: {_presets_text()})")
     if isinstance(name_or_path, os.PathLike):
-        base, file_keys = _read_file(Path(name_or_path))
+        base, file_keys = _read_file(Path(name_or_path), default_base)
     elif isinstance(name_or_path, str):
         if name_or_path in list_presets():
             base, file_keys = name_or_path, {}
         elif Path(name_or_path).exists() or _looks_like_path(name_or_path):
-            base, file_keys = _read_file(Path(name_or_path))
+            base, file_keys = _read_file(Path(name_or_path), default_base)
         else:
             raise ConfigError(f"{name_or_path!r} is neither a preset nor an existing file "
                               f"(available presets: {_presets_text()})")

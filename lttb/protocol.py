@@ -174,7 +174,8 @@ def full_test(net: Network, raster_context: int = 0) -> dict[str, Any]:
 
 
 def run_schedule(cfg: Mapping[str, Any], seed: int, progress: Progress | None = None,
-                 *, network_cls: type = Network) -> dict[str, Any]:
+                 *, network_cls: type = Network,
+                 extra_tests: Callable[[Any], Mapping[str, Any]] | None = None) -> dict[str, Any]:
     """Train one network with the schedule of its configuration, then test it.
 
     The schedule (spec section 7): ``epochs`` epochs of ``iters_per_epoch``
@@ -199,14 +200,18 @@ def run_schedule(cfg: Mapping[str, Any], seed: int, progress: Progress | None = 
     network_cls : type
         :class:`lttb.Network` or a class with the same API (e.g. the NumPy
         reference).
+    extra_tests : callable, optional
+        ``extra_tests(net) -> mapping`` run on the trained network after
+        :func:`full_test`; its keys are added to the result (e.g.
+        :func:`lttb.fig2.context_tests`).
 
     Returns
     -------
     dict
         Plain data: ``seed``, ``schedule``, ``targets``, ``contexts``,
         ``output_first_bin``, ``test_iterations``, ``outer_mse`` (per test
-        point, per context), ``inner_error``, and the keys of
-        :func:`full_test`.
+        point, per context), ``inner_error``, the keys of
+        :func:`full_test`, and those of `extra_tests`.
     """
     cfg = dict(cfg)
     seed = int(seed)
@@ -252,4 +257,6 @@ def run_schedule(cfg: Mapping[str, Any], seed: int, progress: Progress | None = 
         "inner_error": inner,
     }
     result.update(full_test(net))
+    if extra_tests is not None:
+        result.update(extra_tests(net))
     return result

@@ -44,8 +44,10 @@ def test_schema_is_valid_draft_2020_12():
     schema = read_schema(A.SCHEMA_NAME)
     Draft202012Validator.check_schema(schema)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    # Every version up to the current one is readable.
     assert schema["properties"]["schema_version"] == {
-        "const": A.SCHEMA_VERSION, "description": schema["properties"]["schema_version"]["description"]}
+        "enum": list(range(1, A.SCHEMA_VERSION + 1)),
+        "description": schema["properties"]["schema_version"]["description"]}
 
 
 def test_artifact_has_the_required_keys(artifact, cfg):
@@ -53,7 +55,8 @@ def test_artifact_has_the_required_keys(artifact, cfg):
                 "schedule", "wall_seconds", "targets", "outputs", "outer_mse", "inner_error",
                 "final_outer_mse", "spikes", "bursts"}
     assert required <= set(artifact)
-    assert artifact["schema_version"] == 1 and type(artifact["schema_version"]) is int
+    assert artifact["schema_version"] == A.SCHEMA_VERSION == 2
+    assert type(artifact["schema_version"]) is int
     assert artifact["lttb_version"] == lttb.__version__
     assert artifact["config"] == cfg
     assert set(artifact["outputs"]) == {"teacher_on", "teacher_off"}
@@ -152,9 +155,9 @@ def test_truncated_json_is_reported(tmp_path, artifact):
 
 def test_newer_schema_version_is_reported(tmp_path, artifact):
     data = fresh(artifact)
-    data["schema_version"] = 2
+    data["schema_version"] = A.SCHEMA_VERSION + 1
     path = write_text(tmp_path, json.dumps(data))
-    with pytest.raises(A.ArtifactError, match="schema_version 2 is newer"):
+    with pytest.raises(A.ArtifactError, match=f"schema_version {A.SCHEMA_VERSION + 1} is newer"):
         A.read_artifact(path)
 
 
