@@ -2,8 +2,11 @@
 
 ``lttb-reproduce fig1 --seeds 10`` trains ten networks with the Figure 1
 protocol, one worker process per seed, and writes one artifact per seed,
-``summary.json`` and the figures; ``lttb-reproduce replot DIR`` redraws the
-figures from the artifacts of a directory without simulating.
+``summary.json`` and the figures; ``lttb-reproduce fig2`` does the same for
+Figure 2 (two contexts, then the context tests of :mod:`lttb.fig2`);
+``lttb-reproduce replot DIR`` redraws the figures from the artifacts of a
+directory without simulating.  ``lttb-reproduce sweep fig1 --grid N=125,250``
+runs a figure over a grid of configuration values (:mod:`lttb.sweep_cli`).
 
 Every input is checked before anything is written: a bad option, seed list,
 configuration file or override, or an output directory that cannot be
@@ -25,6 +28,8 @@ from typing import Any
 
 from ._version import __version__
 from .config import ConfigError, load_config, parse_override
+from .fig2 import check_config as check_fig2_config
+from .fig2 import run_fig2
 from .protocol import run_schedule
 
 __all__ = ["FigurePreset", "FIGURES", "main", "build_parser"]
@@ -50,12 +55,17 @@ class FigurePreset:
         worker process; must be a module-level function.
     summary : str
         One line for ``--help``.
+    check : callable or None
+        ``check(cfg)`` raising :class:`lttb.ConfigError` (naming the keys)
+        when a valid configuration cannot run this protocol; called before
+        anything is written.
     """
 
     name: str
     preset: str
     protocol: Callable[..., dict]
     summary: str
+    check: Callable[[dict], None] | None = None
 
 
 #: Figure name -> how to make it.  A new figure is one more entry here (and,
@@ -67,8 +77,16 @@ FIGURES: dict[str, FigurePreset] = {
         protocol=run_schedule,
         summary="the paper's Figure 1: a network learns a 3-D trajectory",
     ),
+    "fig2": FigurePreset(
+        name="fig2",
+        preset="fig2",
+        protocol=run_fig2,
+        summary="the paper's Figure 2: a context signal selects one of two learned trajectories",
+        check=check_fig2_config,
+    ),
 }
 REPLOT = "replot"
+SWEEP = "sweep"
 
 
 class UsageError(Exception):
@@ -163,10 +181,13 @@ def build_parser() -> argparse.ArgumentParser:
         REPLOT, help="redraw every figure from the artifacts of a results directory",
         description="Redraw every figure (and summary.json) from the seed-NNNN.json artifacts "
                     "in DIR, without simulating. Files that are not valid artifacts are "
-                    "reported and skipped (exit status 1).",
+                    "reported and skipped (exit status 1). For the --out of a sweep, "
+                    "redraws sweep-summary.json, the point summaries and the sweep figure.",
     )
     replot.add_argument("dir", metavar="DIR", help="a results directory (the --out of a run)")
     replot.add_argument("--quiet", action="store_true", help="no report on success")
+    from .sweep_cli import add_sweep_parser
+    add_sweep_parser(subparsers)
     return parser
 
 
@@ -174,7 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _check_command(argv: Sequence[str]) -> None:
     """Name an unknown figure clearly (argparse only says 'invalid choice')."""
-    commands = [*FIGURES, REPLOT]
+    commands = [*FIGURES, REPLOT, SWEEP]
     for arg in argv:
         if arg in ("-h", "--help", "--version"):
             return
@@ -182,7 +203,8 @@ def _check_command(argv: Sequence[str]) -> None:
             continue
         if arg not in commands:
             raise UsageError(f"unknown figure or command {arg!r} "
-                             f"(available figures: {', '.join(FIGURES)}; or '{REPLOT} DIR')")
+                             f"(available figures: {', '.join(FIGURES)}; or '{REPLOT} DIR', "
+                             f"'{SWEEP} FIGURE --grid KEY=V1,V2')")
         return
 
 
@@ -221,7 +243,11 @@ def _load(args: argparse.Namespace, spec: FigurePreset) -> dict[str, Any]:
     # A Path is always read as a file, never mistaken for a preset name.
     source: Any = Path(args.config) if args.config is not None else spec.preset
     try:
-        return load_config(source, **overrides)
+        # A --config file without "base" starts from this figure's preset.
+        cfg = load_config(source, default_base=spec.preset, **overrides)
+        if spec.check is not None:
+            spec.check(cfg)
+        return cfg
     except ConfigError as exc:
         lines = str(exc).splitlines()
         if len(lines) == 1:
@@ -286,6 +312,16 @@ def _report_summary(summary: dict[str, Any], out: Path, quiet: bool) -> None:
     spread = "" if summary["sd"] is None else f" ± {summary['sd']:.4g} (s.d.)"
     _say(quiet, f"mean {_format_mse(summary['mean'])}{spread} over {summary['n']} "
                 f"seed{'s' if summary['n'] != 1 else ''}; results in {out}")
+    context = summary.get("context_tests")
+    if context is not None:
+        def stat(key: str) -> str:
+            item = context[key]
+            sd = "" if item["sd"] is None else f" ± {item['sd']:.4g}"
+            return f"{_format_mse(item['mean'])}{sd}"
+        _say(quiet, f"context tests (teacher off, mean ± s.d.): full context on-diagonal "
+                    f"{stat('on_diagonal')}, off-diagonal {stat('off_diagonal')}; turn-off "
+                    f"before: right {stat('before_right')}, wrong {stat('before_wrong')}; "
+                    f"after: right {stat('after_right')}, wrong {stat('after_wrong')}")
 
 
 def _finish(artifacts: list[dict[str, Any]], out: Path, draw: bool, quiet: bool) -> int:
@@ -362,6 +398,11 @@ def _replot(args: argparse.Namespace) -> int:
         raise UsageError(f"{REPLOT}: {str(directory)!r} is not a directory")
     files = _artifacts.find_artifacts(directory)
     if not files:
+        from .sweep import is_sweep_dir
+        if is_sweep_dir(directory):
+            from .sweep_cli import replot_sweep
+            _check_writable_dir(directory, REPLOT)
+            return replot_sweep(directory, args.quiet)
         raise UsageError(f"{REPLOT}: no artifacts (seed-NNNN.json) in {str(directory)!r}")
     _check_writable_dir(directory, REPLOT)
     valid, skipped = [], 0
@@ -405,6 +446,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(exc.code or 0)
         if args.command == REPLOT:
             return _replot(args)
+        if args.command == SWEEP:
+            from .sweep_cli import run_sweep_command
+            return run_sweep_command(args)
         return _run_figure(args)
     except UsageError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)

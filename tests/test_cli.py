@@ -252,7 +252,7 @@ def test_replot_reports_invalid_files_and_draws_the_rest(finished_run, tmp_path,
     good = json.loads((copy / "seed-0000.json").read_text())
     text = (copy / "seed-0001.json").read_text()
     (copy / "seed-0001.json").write_text(text[: len(text) // 3])
-    newer = dict(good, seed=2, schema_version=2)
+    newer = dict(good, seed=2, schema_version=A.SCHEMA_VERSION + 1)
     (copy / "seed-0002.json").write_text(json.dumps(newer))
     invalid = dict(good, seed=3)
     del invalid["bursts"]
@@ -261,7 +261,7 @@ def test_replot_reports_invalid_files_and_draws_the_rest(finished_run, tmp_path,
     assert main(["replot", str(copy), "--quiet"]) == 1
     err = capsys.readouterr().err
     assert "seed-0001.json: not valid JSON" in err
-    assert "seed-0002.json: schema_version 2 is newer" in err
+    assert f"seed-0002.json: schema_version {A.SCHEMA_VERSION + 1} is newer" in err
     assert "seed-0003.json: does not match the artifact schema" in err and "bursts" in err
     assert "seed-0000.json" not in err
     drawn = files_in(copy / "figures")
