@@ -32,7 +32,7 @@ from ._resources import list_presets, read_schema
 from ._version import __version__
 from .config import ConfigError, load_config, validate_config
 from .fig2 import context_tests_problems, summarize_context_tests
-from .protocol import schedule_of
+from .protocol import nested_shape as _shape, schedule_of
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -195,20 +195,6 @@ def _where(error) -> str:
     return path or "top level"
 
 
-def _shape(value: Any) -> tuple[int, ...] | None:
-    """Shape of a rectangular nested list, ``None`` if ragged."""
-    shape = []
-    level = value
-    while isinstance(level, list):
-        shape.append(len(level))
-        if not level:
-            break
-        level = level[0]
-    try:
-        array = np.asarray(value, dtype=object)
-    except ValueError:
-        return None
-    return tuple(shape) if array.shape == tuple(shape) else None
 
 
 def _complete_config(artifact: Mapping[str, Any]) -> dict[str, Any]:

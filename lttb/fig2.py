@@ -31,6 +31,7 @@ import numpy as np
 from .config import ConfigError
 from .network import Network
 from .protocol import Progress, _finite_or_none, _floats, run_schedule
+from .protocol import nested_shape as _shape
 
 __all__ = [
     "APICAL_FACTOR",
@@ -332,19 +333,6 @@ def summarize_context_tests(artifacts: Iterable[Mapping[str, Any]]) -> dict[str,
 
 # --------------------------------------------------------------------------- validation
 
-def _shape(value: Any) -> tuple[int, ...] | None:
-    shape = []
-    level = value
-    while isinstance(level, list):
-        shape.append(len(level))
-        if not level:
-            break
-        level = level[0]
-    try:
-        array = np.asarray(value, dtype=object)
-    except ValueError:
-        return None
-    return tuple(shape) if array.shape == tuple(shape) else None
 
 
 def context_tests_problems(artifact: Mapping[str, Any], cfg: Mapping[str, Any]) -> list[str]:

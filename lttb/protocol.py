@@ -260,3 +260,19 @@ def run_schedule(cfg: Mapping[str, Any], seed: int, progress: Progress | None = 
     if extra_tests is not None:
         result.update(extra_tests(net))
     return result
+
+
+def nested_shape(value: Any) -> tuple[int, ...] | None:
+    """Shape of a rectangular nested list (as results hold arrays), ``None`` if ragged."""
+    shape = []
+    level = value
+    while isinstance(level, list):
+        shape.append(len(level))
+        if not level:
+            break
+        level = level[0]
+    try:
+        array = np.asarray(value, dtype=object)
+    except ValueError:
+        return None
+    return tuple(shape) if array.shape == tuple(shape) else None
