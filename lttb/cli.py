@@ -146,23 +146,41 @@ def _add_figure_parser(subparsers, spec: FigurePreset) -> None:
                         help="worker processes (default: the number of CPUs)")
     parser.add_argument("--out", metavar="DIR",
                         help=f"output directory (default ./{DEFAULT_RESULTS.as_posix()}/{spec.name})")
+    add_run_options(parser, base=spec.preset, where="", unit="seeds")
+    parser.set_defaults(figure=spec)
+
+
+def add_run_options(parser: argparse.ArgumentParser, *, base: str, where: str,
+                    unit: str) -> None:
+    """The configuration and run options shared by the figure and sweep commands.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+    base : str
+        What a configuration file without "base" starts from (for the help).
+    where : str
+        Where a ``--set`` applies, e.g. ``" at every point"`` (for the help).
+    unit : str
+        What ``--resume`` keeps, e.g. ``"seeds"`` (for the help).
+    """
     parser.add_argument("--config", metavar="FILE",
                         help=f"JSON configuration file (keys to change; \"base\" preset, "
-                             f"default {spec.preset})")
+                             f"default {base})")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                        dest="overrides", help="override one configuration key (repeatable)")
+                        dest="overrides",
+                        help=f"override one configuration key{where} (repeatable)")
     parser.add_argument("--epochs", type=int, metavar="E",
                         help="number of epochs (configuration key epochs)")
     parser.add_argument("--iters-per-epoch", type=int, metavar="K",
                         help="training iterations per epoch (configuration key iters_per_epoch)")
     parser.add_argument("--resume", action="store_true",
-                        help="keep seeds whose valid artifact with the same configuration "
-                             "exists in --out; run the others")
+                        help=f"keep {unit} whose valid artifact with the same configuration "
+                             f"exists in --out; run the others")
     parser.add_argument("--no-figures", action="store_true",
-                        help="write artifacts and summary only (draw later with replot)")
+                        help="write artifacts and summaries only (draw later with replot)")
     parser.add_argument("--quiet", action="store_true",
                         help="no progress bars and no report on success")
-    parser.set_defaults(figure=spec)
 
 
 def build_parser() -> argparse.ArgumentParser:

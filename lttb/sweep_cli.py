@@ -86,23 +86,8 @@ def add_sweep_parser(subparsers) -> None:
                         help=f"extra attempts of a task whose local worker died, or that "
                              f"raised on Dask (default {DEFAULT_RETRIES}); Dask itself reruns "
                              f"the tasks of a lost worker")
-    parser.add_argument("--config", metavar="FILE",
-                        help="JSON configuration file (keys to change; \"base\" preset, "
-                             "default the figure's)")
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                        dest="overrides",
-                        help="override one configuration key at every point (repeatable)")
-    parser.add_argument("--epochs", type=int, metavar="E",
-                        help="number of epochs (configuration key epochs)")
-    parser.add_argument("--iters-per-epoch", type=int, metavar="K",
-                        help="training iterations per epoch (configuration key iters_per_epoch)")
-    parser.add_argument("--resume", action="store_true",
-                        help="keep tasks whose valid artifact with the same configuration "
-                             "exists in --out; run the others")
-    parser.add_argument("--no-figures", action="store_true",
-                        help="write artifacts and summaries only (draw later with replot)")
-    parser.add_argument("--quiet", action="store_true",
-                        help="no progress bar and no report on success")
+    _cli.add_run_options(parser, base="the figure's preset", where=" at every point",
+                         unit="tasks")
 
 
 # --------------------------------------------------------------------------- helpers
