@@ -42,6 +42,7 @@ from multiprocessing import get_context
 from typing import Any
 
 from ._version import __version__
+from .runner import available_cpus
 
 __all__ = [
     "DASK_EXTRA_HINT",
@@ -167,7 +168,7 @@ class LocalBackend(Backend):
     Parameters
     ----------
     jobs : int, optional
-        Number of worker processes (default :func:`os.cpu_count`); never
+        Number of worker processes (default :func:`lttb.runner.available_cpus`); never
         more than the tasks of a run.
 
     Notes
@@ -181,7 +182,7 @@ class LocalBackend(Backend):
     def __init__(self, jobs: int | None = None) -> None:
         if jobs is not None and jobs < 1:
             raise BackendError(f"jobs must be >= 1 (got {jobs})")
-        self.jobs = jobs or os.cpu_count() or 1
+        self.jobs = jobs or available_cpus()
         self.description = (f"{self.jobs} local worker process"
                             f"{'es' if self.jobs != 1 else ''}")
 
@@ -365,7 +366,7 @@ class DaskBackend(Backend):
         Where to connect, or how big a local cluster to start.
     jobs : int, optional
         Workers of a local cluster when `spec` gives no number (default
-        :func:`os.cpu_count`).
+        :func:`lttb.runner.available_cpus`).
     dashboard : bool
         Serve the Dask dashboard of a local cluster (on a free port) when
         its dependencies are installed.
@@ -395,7 +396,7 @@ class DaskBackend(Backend):
         self.client = None
         try:
             if spec.local:
-                n_workers = spec.n_workers or jobs or os.cpu_count() or 1
+                n_workers = spec.n_workers or jobs or available_cpus()
                 with _sigint_ignored_by_children():
                     # Errors only: a worker restarted after it died, or a task
                     # cancelled on Ctrl-C, is handled here and reported once.

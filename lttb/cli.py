@@ -203,6 +203,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "redraws sweep-summary.json, the point summaries and the sweep figure.",
     )
     replot.add_argument("dir", metavar="DIR", help="a results directory (the --out of a run)")
+    replot.add_argument("--jobs", type=_positive_int, metavar="J",
+                        help="processes drawing the figures (default: the number of CPUs)")
     replot.add_argument("--quiet", action="store_true", help="no report on success")
     from .sweep_cli import add_sweep_parser
     add_sweep_parser(subparsers)
@@ -342,14 +344,16 @@ def _report_summary(summary: dict[str, Any], out: Path, quiet: bool) -> None:
                     f"after: right {stat('after_right')}, wrong {stat('after_wrong')}")
 
 
-def _finish(artifacts: list[dict[str, Any]], out: Path, draw: bool, quiet: bool) -> int:
+def _finish(artifacts: list[dict[str, Any]], out: Path, draw: bool, quiet: bool,
+            jobs: int | None = None) -> int:
     from . import artifacts as _artifacts
 
     try:
         summary_path = _artifacts.write_summary(out, artifacts)
         if draw:
             from .plotting import draw_all
-            written = draw_all(artifacts, out / "figures")
+            from .runner import available_cpus
+            written = draw_all(artifacts, out / "figures", jobs=jobs or available_cpus())
             _say(quiet, f"{len(written)} figure files in {out / 'figures'}")
     except OSError as exc:
         print(f"{PROG}: error: cannot write results in {out}: {exc}", file=sys.stderr)
@@ -405,7 +409,7 @@ def _run_figure(args: argparse.Namespace) -> int:
               f"same command with --resume to complete it", file=sys.stderr)
         return EXIT_FAILED
     artifacts = [_artifacts.read_artifact(report.paths[seed]) for seed in seeds]
-    return _finish(artifacts, out, not args.no_figures, args.quiet)
+    return _finish(artifacts, out, not args.no_figures, args.quiet, args.jobs)
 
 
 def _replot(args: argparse.Namespace) -> int:
@@ -431,7 +435,7 @@ def _replot(args: argparse.Namespace) -> int:
             skipped += 1
             print(f"{PROG}: skipped {path.name}: {exc.reason}", file=sys.stderr)
     if valid:
-        status = _finish(valid, directory, True, args.quiet)
+        status = _finish(valid, directory, True, args.quiet, args.jobs)
         if status != EXIT_OK:
             return status
     if skipped:

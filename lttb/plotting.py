@@ -571,7 +571,21 @@ ACROSS_PLOTS = {
 }
 
 
-def draw_all(artifacts: Sequence[Mapping[str, Any]], figures_dir: str | os.PathLike) -> list[Path]:
+def _draw_seed(artifact: Mapping[str, Any], figures_dir: Path) -> list[Path]:
+    """The per-seed figures of one artifact (see :func:`draw_all`)."""
+    name = artifact["figure"]
+    written: list[Path] = []
+    for kind, plot in SEED_PLOTS.get(name, SEED_PLOTS["fig1"]).items():
+        figure = plot(artifact)
+        parts = figure.items() if isinstance(figure, Mapping) else [("", figure)]
+        for key, part in parts:
+            written += save_figure(
+                part, figures_dir / f"{name}_{kind}{key}_seed-{artifact['seed']:04d}")
+    return written
+
+
+def draw_all(artifacts: Sequence[Mapping[str, Any]], figures_dir: str | os.PathLike,
+             jobs: int = 1) -> list[Path]:
     """Draw every figure of a set of artifacts.
 
     Per seed, the figures of :data:`SEED_PLOTS` for its protocol; per figure
@@ -587,6 +601,9 @@ def draw_all(artifacts: Sequence[Mapping[str, Any]], figures_dir: str | os.PathL
         Valid artifacts.
     figures_dir : path-like
         Created if missing.
+    jobs : int
+        Processes that draw the per-seed figures (1: in this process).  The
+        files are the same either way.
 
     Returns
     -------
@@ -596,16 +613,21 @@ def draw_all(artifacts: Sequence[Mapping[str, Any]], figures_dir: str | os.PathL
     figures_dir = Path(figures_dir)
     figures_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
+    ordered = sorted(artifacts, key=lambda a: (a["figure"], a["seed"]))
+    if jobs > 1 and len(ordered) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
+        with ProcessPoolExecutor(max_workers=min(jobs, len(ordered)),
+                                 mp_context=get_context("spawn")) as pool:
+            for paths in pool.map(_draw_seed, ordered, [figures_dir] * len(ordered)):
+                written += paths
+    else:
+        for artifact in ordered:
+            written += _draw_seed(artifact, figures_dir)
     by_figure: dict[str, list[Mapping[str, Any]]] = {}
-    for artifact in sorted(artifacts, key=lambda a: (a["figure"], a["seed"])):
-        name = artifact["figure"]
-        by_figure.setdefault(name, []).append(artifact)
-        for kind, plot in SEED_PLOTS.get(name, SEED_PLOTS["fig1"]).items():
-            figure = plot(artifact)
-            parts = figure.items() if isinstance(figure, Mapping) else [("", figure)]
-            for key, part in parts:
-                written += save_figure(
-                    part, figures_dir / f"{name}_{kind}{key}_seed-{artifact['seed']:04d}")
+    for artifact in ordered:
+        by_figure.setdefault(artifact["figure"], []).append(artifact)
     for name, group in by_figure.items():
         written += save_figure(plot_across_seeds(group), figures_dir / f"{name}_across_seeds")
         for kind, plot in ACROSS_PLOTS.get(name, {}).items():

@@ -280,6 +280,18 @@ def _stop_workers(executor: ProcessPoolExecutor) -> None:
             process.terminate()
 
 
+def available_cpus() -> int:
+    """CPUs this process may run on (its affinity mask where the OS has one).
+
+    ``os.cpu_count`` counts the machine's CPUs, which overstates what a job
+    confined to a few of them (a batch-system allocation, a container) can use.
+    """
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
+
+
 # --------------------------------------------------------------------------- main loop
 
 def run_seeds(figure: str, cfg: Mapping[str, Any], seeds: Sequence[int],
@@ -299,7 +311,7 @@ def run_seeds(figure: str, cfg: Mapping[str, Any], seeds: Sequence[int],
     out_dir : path-like
         Existing directory for the artifacts.
     jobs : int, optional
-        Worker processes (default :func:`os.cpu_count`); never more than
+        Worker processes (default :func:`available_cpus`); never more than
         the seeds to run.
     skip : sequence of int
         Seeds already done (see :func:`plan_resume`); their artifacts are
@@ -333,7 +345,7 @@ def run_seeds(figure: str, cfg: Mapping[str, Any], seeds: Sequence[int],
     if not pending:
         return report
 
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
+    jobs = max(1, min(jobs or available_cpus(), len(pending)))
     n_iterations = schedule_of(cfg)["n_iterations"]
     context = get_context(START_METHOD)
     # Each worker is one single-threaded simulation; BLAS thread pools in the

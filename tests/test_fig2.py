@@ -411,7 +411,8 @@ def test_cli_replot_fig2(cli_run, tmp_path, monkeypatch):
     stems = []
     monkeypatch.setattr(plotting, "save_figure",
                         lambda figure, stem, formats=None: stems.append(Path(stem).name) or [])
-    assert main(["replot", str(copy_dir), "--quiet"]) == 0
+    # --jobs 1: drawn in this process, where save_figure is replaced
+    assert main(["replot", str(copy_dir), "--quiet", "--jobs", "1"]) == 0
     assert len(stems) == 2 * 5 + 2 and "fig2_context_mse" in stems
 
 

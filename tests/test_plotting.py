@@ -167,3 +167,12 @@ def test_draw_all_names(tmp_path, seeds):
              "fig1_across_seeds"}
     assert names == {f"{stem}.{fmt}" for stem in stems for fmt in ("pdf", "eps", "png")}
     assert {p.name for p in (tmp_path / "figures").iterdir()} == names
+
+
+def test_draw_all_in_parallel_writes_the_same_files(tmp_path, seeds):
+    serial = plotting.draw_all(seeds[:2], tmp_path / "serial", jobs=1)
+    parallel = plotting.draw_all(seeds[:2], tmp_path / "parallel", jobs=2)
+    assert sorted(p.name for p in serial) == sorted(p.name for p in parallel)
+    for path in serial:
+        if path.suffix == ".pdf":  # PDFs carry no time stamp: byte for byte
+            assert path.read_bytes() == (tmp_path / "parallel" / path.name).read_bytes()
