@@ -40,14 +40,7 @@ def _figure_name(text: str) -> str:
     return text
 
 
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a non-negative integer (got {text!r})") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be a non-negative integer (got {text!r})")
-    return value
+_non_negative_int = _cli.int_at_least(0, "a non-negative integer")
 
 
 def add_sweep_parser(subparsers) -> None:
