@@ -16,11 +16,10 @@ import argparse
 import statistics
 import time
 
-import numpy as np
 
 import lttb
 from lttb import _core
-from lttb.network import Network, draw_initial_state
+from lttb.network import Network
 from lttb.reference import ReferenceNetwork
 
 
