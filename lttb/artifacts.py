@@ -32,7 +32,8 @@ from ._resources import list_presets, read_schema
 from ._version import __version__
 from .config import ConfigError, load_config, validate_config
 from .fig2 import context_tests_problems, summarize_context_tests
-from .protocol import nested_shape as _shape, schedule_of
+from .protocol import mean_sd, schedule_of
+from .protocol import nested_shape as _shape
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -501,10 +502,7 @@ def summarize(artifacts: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     per_seed = [{"seed": a["seed"], "final_outer_mse": _finite(a["final_outer_mse"]),
                  "wall_seconds": a["wall_seconds"], "file": artifact_name(a["seed"])}
                 for a in items]
-    values = np.array([p["final_outer_mse"] for p in per_seed
-                       if p["final_outer_mse"] is not None], dtype=np.float64)
-    mean = _finite(values.mean()) if values.size else None
-    sd = _finite(values.std(ddof=1)) if values.size > 1 else None
+    mean, sd, n = mean_sd(p["final_outer_mse"] for p in per_seed)
     summary = {
         "schema_version": SCHEMA_VERSION,
         "lttb_version": __version__,
@@ -514,7 +512,7 @@ def summarize(artifacts: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         "final_outer_mse": per_seed,
         "mean": mean,
         "sd": sd,
-        "n": int(values.size),
+        "n": n,
         "total_wall_seconds": float(sum(a["wall_seconds"] for a in items)),
     }
     context = summarize_context_tests(items)

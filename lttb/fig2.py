@@ -30,7 +30,8 @@ import numpy as np
 
 from .config import ConfigError
 from .network import Network
-from .protocol import Progress, _finite_or_none, _floats, run_schedule
+from .protocol import (Progress, _finite_or_none, _floats, mean_sd, raster_events,
+                       run_schedule)
 from .protocol import nested_shape as _shape
 
 __all__ = [
@@ -162,9 +163,7 @@ def window_mse(target: np.ndarray, outputs: np.ndarray, window: Mapping[str, lis
 # --------------------------------------------------------------------------- the tests
 
 def _raster(trial, neurons: int) -> tuple[list, list]:
-    soma = np.asarray(trial.S_soma)[:neurons] != 0
-    window = np.asarray(trial.S_wind)[:neurons] != 0
-    return np.argwhere(soma & ~window).tolist(), np.argwhere(soma & window).tolist()
+    return raster_events(np.asarray(trial.S_soma)[:neurons], np.asarray(trial.S_wind)[:neurons])
 
 
 def context_tests(net: Network) -> dict[str, Any]:
@@ -322,12 +321,8 @@ def summarize_context_tests(artifacts: Iterable[Mapping[str, Any]]) -> dict[str,
     per_seed = [{"seed": a["seed"], **context_scores(a)} for a in items]
     stats: dict[str, Any] = {}
     for key in SCORES:
-        values = np.array([p[key] for p in per_seed if p[key] is not None], dtype=np.float64)
-        stats[key] = {
-            "mean": _finite_or_none(values.mean()) if values.size else None,
-            "sd": _finite_or_none(values.std(ddof=1)) if values.size > 1 else None,
-            "n": int(values.size),
-        }
+        mean, sd, n = mean_sd(p[key] for p in per_seed)
+        stats[key] = {"mean": mean, "sd": sd, "n": n}
     return {"per_seed": per_seed, **stats}
 
 

@@ -10,14 +10,15 @@ ints) ready to be written as an artifact by :mod:`lttb.artifacts`.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
 
 from .network import Network
 
-__all__ = ["schedule_of", "run_schedule", "full_test", "raster_events", "mse_between"]
+__all__ = ["schedule_of", "run_schedule", "full_test", "raster_events", "mse_between",
+           "mean_sd", "nested_shape"]
 
 #: Apical factors of the final test: the paper's panel shows the teacher on.
 TEACHER = {"teacher_on": 1.0, "teacher_off": 0.0}
@@ -64,6 +65,20 @@ def _finite_or_none(value: float) -> float | None:
     # JSON has no NaN; a diverged value is recorded as null instead.
     value = float(value)
     return value if math.isfinite(value) else None
+
+
+def mean_sd(values: Iterable[Any]) -> tuple[float | None, float | None, int]:
+    """Mean, sample s.d. (``ddof=1``) and count of the finite values given.
+
+    ``None`` and non-finite values are left out; the mean is ``None`` without
+    values, the s.d. with fewer than two.  Every across-seed statistic of a
+    summary uses this.
+    """
+    kept = np.array([v for v in values if v is not None and math.isfinite(v)],
+                    dtype=np.float64)
+    mean = _finite_or_none(kept.mean()) if kept.size else None
+    sd = _finite_or_none(kept.std(ddof=1)) if kept.size > 1 else None
+    return mean, sd, int(kept.size)
 
 
 def _floats(array: np.ndarray) -> list:

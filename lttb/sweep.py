@@ -24,7 +24,6 @@ The summary and the figure are computed from the artifacts alone
 
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
 import itertools
 import json
@@ -43,7 +42,7 @@ import numpy as np
 from . import artifacts as _artifacts
 from ._version import __version__
 from .config import ConfigError, derive_sizes, load_config, parse_override
-from .protocol import run_schedule, schedule_of
+from .protocol import mean_sd, run_schedule, schedule_of
 
 __all__ = [
     "SWEEP_SUMMARY_NAME",
@@ -669,18 +668,6 @@ def _swept_keys(configs: Sequence[Mapping[str, Any]]) -> list[str]:
     return keys
 
 
-def _stats(values: Sequence[float | None]) -> tuple[float | None, float | None, int]:
-    finite = np.array([v for v in values if v is not None and math.isfinite(v)],
-                      dtype=np.float64)
-    mean = float(finite.mean()) if finite.size else None
-    sd = float(finite.std(ddof=1)) if finite.size > 1 else None
-    return mean, sd, int(finite.size)
-
-
-def _utc_now() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
-
-
 def summarize_sweep(points: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, Any]:
     """The final outer MSE of every grid point, from its artifacts.
 
@@ -715,7 +702,7 @@ def summarize_sweep(points: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[s
     for name, group in entries.items():
         cfg = group[0]["config"]
         finals = [a["final_outer_mse"] for a in group]
-        mean, sd, n = _stats(finals)
+        mean, sd, n = mean_sd(finals)
         rows.append({
             "dir": name,
             "point": {key: cfg[key] for key in swept},
@@ -738,7 +725,7 @@ def summarize_sweep(points: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[s
     return {
         "sweep_summary_version": SWEEP_SUMMARY_VERSION,
         "lttb_version": __version__,
-        "created": _utc_now(),
+        "created": _artifacts._utc_now(),
         "figure": figure,
         "swept": swept,
         "grid": grid,
