@@ -209,7 +209,7 @@ def run_trial(dict params,
         raise ValueError("inconsistent sizes")
 
     # The state of the current bin only: one block of N-vectors.
-    cdef int n_vec = 28
+    cdef int n_vec = 27  # the N-vectors laid out below
     cdef double* buf = <double*> calloc(n_vec * <size_t> N, sizeof(double))
     cdef int* spk = <int*> malloc((<size_t> N + 1) * sizeof(int))
     cdef int* rows = <int*> malloc((<size_t> N + 1) * sizeof(int))
