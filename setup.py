@@ -5,18 +5,24 @@ extension module and two build steps that pyproject.toml cannot express:
 
 * ``build_ext`` runs Cython on ``lttb/_core.pyx`` and picks optimisation flags
   for the compiler actually in use (portable by default; ``LTTB_NATIVE=1`` in
-  the environment adds ``-march=native`` for a build tuned to this machine);
+  the environment adds ``-march=native`` for a build tuned to this machine).
+  It builds with OpenMP, which lets one trial run on several threads, when
+  the compiler can compile and link an OpenMP program (GCC and Clang with
+  libomp; not MSVC, whose OpenMP runtime is not part of every Python
+  install); ``LTTB_OPENMP=0`` builds without it;
 * ``build_py`` copies the JSON schemas kept at the top of the source tree
   (``schemas/``) into the built package as ``lttb/schemas/`` so that an
   installed wheel can read them.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext as _build_ext
 from setuptools.command.build_py import build_py as _build_py
+from setuptools.errors import CompileError, LinkError
 
 HERE = Path(__file__).resolve().parent
 
@@ -29,8 +35,25 @@ CYTHON_DIRECTIVES = {
 }
 
 
-def _native_requested():
-    return os.environ.get("LTTB_NATIVE", "").strip().lower() in {"1", "true", "yes", "on"}
+def _env_flag(name, default):
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    return value in {"1", "true", "yes", "on"}
+
+
+_OPENMP_TEST = """
+#include <omp.h>
+int main(void) {
+    int n = 0;
+#pragma omp parallel num_threads(2)
+    {
+#pragma omp atomic
+        n += 1;
+    }
+    return n >= 1 && omp_get_max_threads() >= 1 ? 0 : 1;
+}
+"""
 
 
 class build_ext(_build_ext):
@@ -58,7 +81,27 @@ class build_ext(_build_ext):
             ext.sources = generated.sources
         super().run()
 
+    def _openmp_flags(self):
+        """Compile and link flags for OpenMP, or empty lists without it."""
+        if not _env_flag("LTTB_OPENMP", True) or self.compiler.compiler_type == "msvc":
+            return [], []
+        flag = ["-fopenmp"]
+        with tempfile.TemporaryDirectory() as tmp:
+            source = os.path.join(tmp, "openmp_check.c")
+            with open(source, "w") as handle:
+                handle.write(_OPENMP_TEST)
+            try:
+                objects = self.compiler.compile([source], output_dir=tmp, extra_postargs=flag)
+                self.compiler.link_executable(objects, "openmp_check", output_dir=tmp,
+                                              extra_postargs=flag)
+            except (CompileError, LinkError):
+                print("lttb: the compiler cannot build OpenMP programs; "
+                      "building the core single-threaded")
+                return [], []
+        return flag, flag
+
     def build_extensions(self):
+        openmp_compile, openmp_link = self._openmp_flags()
         if self.compiler.compiler_type == "msvc":
             flags = ["/O2"]
         else:
@@ -71,10 +114,11 @@ class build_ext(_build_ext):
             # -g0: Python's own CFLAGS ask for debug information, which
             # would triple the size of every wheel.
             flags = ["-O3", "-ffp-contract=off", "-fno-trapping-math", "-g0"]
-            if _native_requested():
+            if _env_flag("LTTB_NATIVE", False):
                 flags.append("-march=native")
         for ext in self.extensions:
-            ext.extra_compile_args = flags + list(ext.extra_compile_args or [])
+            ext.extra_compile_args = flags + openmp_compile + list(ext.extra_compile_args or [])
+            ext.extra_link_args = openmp_link + list(ext.extra_link_args or [])
         super().build_extensions()
 
 

@@ -7,11 +7,15 @@ section 5 after every step.  Everything inside runs without the GIL over
 plain C arrays: the state of the current bin only (no N x T histories), the
 recurrent drives ``J . S_filt`` and ``w . S_filt`` kept up to date from spike
 events, and a fused pass over each plastic row that updates it, pins it and
-recomputes its drive.
+recomputes its drive.  A trial may run on a team of OpenMP threads, each
+owning a share of the neurons; the arithmetic of every neuron is the same
+whatever the team, so the results are too.
 """
 
+from cython.parallel cimport parallel, threadid
 from libc.math cimport exp, INFINITY
-from libc.stdlib cimport malloc, free, calloc
+from libc.stdint cimport uintptr_t
+from libc.stdlib cimport calloc, free
 
 cdef extern from "_kernels.h" nogil:
     double _dot "lttb_dot"(const double* x, const double* y, Py_ssize_t n)
@@ -19,13 +23,22 @@ cdef extern from "_kernels.h" nogil:
                                          const double* hi, const double* v, double c_u,
                                          double eta, Py_ssize_t n, Py_ssize_t ne,
                                          Py_ssize_t diag, int pinned)
-    void _sum_columns "lttb_sum_columns"(const double* MT, Py_ssize_t N, const int* cols,
-                                         Py_ssize_t n_cols, double* out, Py_ssize_t n_out)
+    void lttb_decay_add_columns(const double* MT, Py_ssize_t N, const int* cols,
+                                Py_ssize_t n_cols, double bs, double one_bs, double* out,
+                                Py_ssize_t n_out)
     void _update_dot2 "lttb_update_dot2"(double* row_a, double* row_b, const double* dH,
                                          double* lo, double* hi, const double* v,
                                          double c_a, double c_b, double eta, Py_ssize_t n,
                                          Py_ssize_t ne, Py_ssize_t diag_a, Py_ssize_t diag_b,
                                          int pinned, double* out_a, double* out_b)
+    void lttb_gather_rows(const double* M, Py_ssize_t N, Py_ssize_t r0, Py_ssize_t r1,
+                          const int* cols, Py_ssize_t n_cols, const signed char* skip,
+                          double bs, double one_bs, double* drive)
+    int lttb_openmp_enabled()
+    int lttb_team_size()
+    ctypedef struct lttb_team:
+        pass
+    void lttb_team_barrier(lttb_team* team, int size)
     int lttb_select_kernels(int requested)
     int lttb_kernel_path
     ctypedef struct lttb_step_consts:
@@ -34,6 +47,7 @@ cdef extern from "_kernels.h" nogil:
         double bs, one_bs, bst, one_bst, bW, one_bW
         double apical_factor, gain
         double reset0, reset1
+        int stats
     void lttb_step(const lttb_step_consts* c, Py_ssize_t n,
                    const double* drive, const double* wdrive, const double* x_targ,
                    const double* x_in, const double* apical_cont, const double* basal_cont,
@@ -98,6 +112,7 @@ cdef struct Params:
     int plastic
     int pin
     int readout_recurrent
+    int threads
 
 
 cdef inline double _sigmoid(double z) noexcept nogil:
@@ -123,6 +138,379 @@ cdef inline double _clip(double x, double lo, double hi) noexcept nogil:
     return x
 
 
+def openmp_enabled():
+    """Whether this build can run a trial on several threads (OpenMP)."""
+    return bool(lttb_openmp_enabled())
+
+
+cdef struct Trial:
+    # What the threads of one trial share.
+    Params p
+    lttb_step_consts c
+    int N, Ne, T, n_in, O, n_drive, n_rows_plastic
+    bint record, use_w, use_JT
+    # Weights, inputs and outputs.
+    double* J
+    const double* wT
+    const double* JT
+    double* Jout
+    double* Bias
+    const double* j_in_T
+    const double* clock_T
+    const double* j_targ_T
+    const double* y_T
+    const double* apical_cont
+    const double* basal_cont
+    const double* cont_gain
+    signed char* rec_soma
+    signed char* rec_wind
+    double* Y
+    # The team: the threads the memory below is laid out for, and whether
+    # the team that ran had that size.
+    int planned
+    int ran
+    lttb_team* team
+    # One block of memory per thread (see _block_layout), page-aligned so
+    # that no thread's hardware prefetches pull in another thread's lines.
+    double* blocks
+    size_t block_size
+    # The read-out traces of every neuron (each thread copies its own in),
+    # the spikes of each thread in this bin (at q * N; count at 16 q) and
+    # each thread's count of row updates (at 8 q).
+    double* SR
+    int* spk_part
+    int* n_spk_part
+    double* row_updates
+
+
+cdef inline int _split(int n, int q, int nt) noexcept nogil:
+    # Start of part q of 0..n in nt parts, on a multiple of 8 elements.
+    if q >= nt:
+        return n
+    return ((<long long> n * q // nt) // 8) * 8
+
+
+cdef inline int _own_start(Trial* tr, int q, int nt) noexcept nogil:
+    # A thread owns a range of neurons holding an equal share of the rows of
+    # J that have drives (and can learn); the last thread also owns the rest.
+    return _split(tr.n_drive, q, nt)
+
+
+cdef inline int _own_end(Trial* tr, int q, int nt) noexcept nogil:
+    return _split(tr.n_drive, q + 1, nt) if q + 1 < nt else tr.N
+
+
+# A thread's block: 21 vectors over its own neurons (length L, a multiple of
+# 8), then 5 private vectors over all N neurons (length S, a multiple of 8),
+# then its spike list and plastic rows (2 S ints) and its plastic flags
+# (L bytes), rounded up to whole pages.
+DEF N_OWN_VECTORS = 21
+DEF N_FULL_VECTORS = 5
+
+
+cdef inline size_t _round8(size_t n) noexcept nogil:
+    return ((n + 7) // 8) * 8
+
+
+cdef size_t _block_size(int N, int L) noexcept nogil:
+    cdef size_t S = _round8(N)
+    cdef size_t n = N_OWN_VECTORS * <size_t> L + N_FULL_VECTORS * S + S + _round8(L) // 8
+    return ((n + 511) // 512) * 512
+
+
+cdef void _readout(Trial* tr, int k) noexcept nogil:
+    # Read-out at bin k and, in a training trial, its learning rule.
+    cdef int N = tr.N, O = tr.O, o, j
+    cdef double e, eta_out = tr.p.eta_out, eta_bias = tr.p.eta_bias
+    cdef double* SR = tr.SR
+    cdef double* Jout = tr.Jout
+    cdef double* Bias = tr.Bias
+    cdef double* Y = tr.Y + <Py_ssize_t> k * O
+    cdef const double* y = tr.y_T + <Py_ssize_t> k * O
+    cdef double* row
+    for o in range(O):
+        Y[o] = _dot(Jout + <Py_ssize_t> o * N, SR, N) + Bias[o]
+    if tr.p.plastic:
+        for o in range(O):
+            e = y[o] - Y[o]
+            row = Jout + <Py_ssize_t> o * N
+            for j in range(N):
+                row[j] = row[j] + eta_out * (e * SR[j])
+            Bias[o] = Bias[o] + eta_bias * e
+
+
+cdef void _run(Trial* tr, int tid, int nt) noexcept nogil:
+    # The bins of one trial, as thread tid of a team of nt.
+    #
+    # Each thread owns a range of neurons: it steps them, updates their
+    # drives and their plastic rows of J, all in its own block of memory.
+    # What every row update needs from all neurons (S_filt and dH) each
+    # thread computes itself, in private copies, from the shared spike list,
+    # with the same arithmetic as the step: the copies are equal and no
+    # thread waits for another's cache lines.  Threads meet twice per bin:
+    # after the step (all spikes known) and at its end.  Every neuron's
+    # arithmetic is the same whatever nt is, so results do not depend on it.
+    if nt != tr.planned:
+        # The team is not the size the memory was laid out for (OpenMP may
+        # give fewer threads than asked): run_trial runs again on one.
+        if tid == 0:
+            tr.ran = 0
+        return
+    cdef Params p = tr.p
+    cdef lttb_step_consts c = tr.c
+    cdef int N = tr.N, T = tr.T, O = tr.O, n_in = tr.n_in
+    cdef int r0 = _own_start(tr, tid, nt), r1 = _own_end(tr, tid, nt)
+    cdef int n_own = r1 - r0
+    # rows [r0, d1) have drives from J; rows [r0, p1) can learn
+    cdef int d1 = _split(tr.n_drive, tid + 1, nt) if tid + 1 < nt else tr.n_drive
+    cdef int p1 = d1 if d1 < tr.n_rows_plastic else tr.n_rows_plastic
+    cdef size_t L = _round8(n_own), S = _round8(N)
+    # This thread's block.  Own vectors are indexed from 0 (neuron r0 + i);
+    # the private full vectors by neuron.  Everything the loop uses is a
+    # local: with Python's -fno-strict-aliasing every store through a double*
+    # would otherwise reload it from tr.
+    cdef double* blk = tr.blocks + <size_t> tid * tr.block_size
+    cdef double* VapicRec = blk
+    cdef double* Vapic = blk + L
+    cdef double* Vsoma = blk + 2 * L
+    cdef double* Sfs = blk + 3 * L          # S_filt_soma
+    cdef double* W = blk + 4 * L
+    cdef double* Bf = blk + 5 * L           # B_filt
+    cdef double* Bfr = blk + 6 * L          # B_filt_rec
+    cdef double* Bft = blk + 7 * L          # B_filt_total
+    cdef double* Sw = blk + 8 * L           # S_wind
+    cdef double* drive = blk + 9 * L        # J . S_filt
+    cdef double* wdrive = blk + 10 * L      # w . S_filt
+    cdef double* u = blk + 11 * L
+    cdef double* x_targ = blk + 12 * L      # j_targ . y_targ[k]
+    cdef double* x_in = blk + 13 * L        # j_in . I_clock[k]
+    cdef double* prox = blk + 14 * L        # S_apic_prox at the current bin
+    cdef double* prox_prev = blk + 15 * L   # S_apic_prox one bin earlier
+    cdef double* dist = blk + 16 * L        # S_apic_dist
+    cdef double* soma = blk + 17 * L        # S_soma
+    cdef double* wsoma = blk + 18 * L       # S_wind_soma
+    cdef double* sum_d = blk + 19 * L       # per neuron: sum of B_filt_rec - B_filt
+    cdef double* sum_d2 = blk + 20 * L      # per neuron: sum of its square
+    cdef double* Sf = blk + N_OWN_VECTORS * L   # S_filt of every neuron
+    cdef double* Sf_prev = Sf + S               # S_filt one bin earlier
+    cdef double* dH = Sf + 2 * S
+    cdef double* lo = Sf + 3 * S                # bounds of a plastic row, per column
+    cdef double* hi = Sf + 4 * S
+    cdef int* spk = <int*> (Sf + N_FULL_VECTORS * S)  # all spikes of the bin
+    cdef int* rows = spk + S                          # this thread's plastic rows
+    cdef signed char* is_plastic = <signed char*> (Sf + (N_FULL_VECTORS + 1) * S)
+    cdef double* SR_own = Bfr if p.readout_recurrent else Bft
+    cdef double* SR = tr.SR
+    cdef double* Jp = tr.J
+    cdef const double* wT = tr.wT
+    cdef const double* JT = tr.JT
+    cdef const double* j_in_T = tr.j_in_T
+    cdef const double* clock_T = tr.clock_T
+    cdef const double* j_targ_T = tr.j_targ_T
+    cdef const double* y_T = tr.y_T
+    cdef const double* apical_cont = tr.apical_cont
+    cdef const double* basal_cont = tr.basal_cont
+    cdef const double* cont_gain = tr.cont_gain
+    cdef signed char* rec_soma = tr.rec_soma
+    cdef signed char* rec_wind = tr.rec_wind
+    cdef int* n_spk_part = tr.n_spk_part
+    cdef int* spk_part = tr.spk_part
+    cdef int* my_spk = tr.spk_part + <Py_ssize_t> tid * N
+    cdef bint record = tr.record, use_w = tr.use_w, use_JT = tr.use_JT
+    cdef int Ne = tr.Ne
+    cdef int i, j, k, o, t, m, q, n_spk, n_rows
+    cdef double yk, lo_i, hi_i, n_updates = 0.0
+    cdef lttb_team* team = tr.team
+
+    for i in range(n_own):
+        VapicRec[i] = c.h
+        Vapic[i] = c.h
+        Vsoma[i] = c.h
+    for j in range(N):
+        if not p.pin:
+            lo[j] = -INFINITY
+            hi[j] = INFINITY
+        elif j < Ne:
+            lo[j] = 0.0
+            hi[j] = 100.0
+        else:
+            lo[j] = -100.0
+            hi[j] = 0.0
+    if nt == 1:
+        tr.SR = SR_own  # alone, the thread's own traces are every neuron's
+    if tid == 0 and (p.plastic or 1 <= T - 3):
+        _readout(tr, 1)
+    lttb_team_barrier(team, nt)  # the first step rewrites what read-out reads
+
+    for t in range(T - 2):
+        k = t + 1
+        # ---- plasticity, first half: what needs the state before step k
+        n_rows = 0
+        if p.plastic:
+            for i in range(N):
+                dH[i] = c.one_a * dH[i] + c.a * Sf_prev[i]
+            for i in range(r0, p1):
+                is_plastic[i - r0] = 0
+                if wsoma[i - r0] != 0.0 and prox_prev[i - r0] == 0.0:
+                    u[i - r0] = dist[i - r0] - _sigmoid(p.gamma * VapicRec[i - r0])
+                    if u[i - r0] != 0.0:
+                        rows[n_rows] = i
+                        n_rows += 1
+                        is_plastic[i - r0] = 1
+
+        # ---- step k (own neurons): potentials at bin k, spikes and traces
+        # at bin k+1
+        c.gain = cont_gain[k]
+        for i in range(n_own):
+            x_targ[i] = 0.0
+            x_in[i] = 0.0
+        if c.apical_factor != 0.0:  # else 0 * x_targ: leaving it 0 is exact
+            for o in range(O):
+                yk = y_T[<Py_ssize_t> k * O + o]
+                for i in range(n_own):
+                    x_targ[i] = x_targ[i] + j_targ_T[<Py_ssize_t> o * N + r0 + i] * yk
+        for m in range(n_in):
+            yk = clock_T[<Py_ssize_t> k * n_in + m]
+            if yk != 0.0:  # the clock is one-hot: skipping zeros is exact
+                for i in range(n_own):
+                    x_in[i] = x_in[i] + j_in_T[<Py_ssize_t> m * N + r0 + i] * yk
+        lttb_step(&c, n_own, drive, wdrive, x_targ, x_in, apical_cont + r0, basal_cont + r0,
+                  VapicRec, Vapic, Vsoma, prox, prox_prev, dist, soma, wsoma,
+                  Sf + r0, Sf_prev + r0, Sfs, W, Bf, Bfr, Bft, Sw, sum_d, sum_d2)
+        if nt > 1:
+            for i in range(n_own):
+                SR[r0 + i] = SR_own[i]
+        m = 0
+        for i in range(n_own):
+            if soma[i] != 0.0:
+                my_spk[m] = r0 + i
+                m += 1
+        n_spk_part[16 * tid] = m
+        if record:
+            for i in range(n_own):
+                rec_soma[<Py_ssize_t> (k + 1) * N + r0 + i] = <signed char> soma[i]
+                rec_wind[<Py_ssize_t> (k + 1) * N + r0 + i] = <signed char> Sw[i]
+
+        lttb_team_barrier(team, nt)
+        # All spikes of the bin, in ascending order (the order in which a
+        # drive adds their columns).
+        n_spk = 0
+        for q in range(nt):
+            for m in range(n_spk_part[16 * q]):
+                spk[n_spk] = spk_part[<Py_ssize_t> q * N + m]
+                n_spk += 1
+        if nt > 1:
+            # S_filt of the other threads' neurons, as their step computed it
+            for i in range(N):
+                if i < r0 or i >= r1:
+                    Sf_prev[i] = Sf[i]
+                    Sf[i] = c.bs * Sf[i] + c.one_bs * 0.0
+            for m in range(n_spk):
+                i = spk[m]
+                if i < r0 or i >= r1:
+                    Sf[i] = c.bs * Sf_prev[i] + c.one_bs * 1.0
+
+        # The read-out of the next bin reads the traces just written and
+        # nothing below changes them: it overlaps the drive updates.
+        if tid == 0 and t + 1 < T - 2 and (p.plastic or k + 1 <= T - 3):
+            _readout(tr, k + 1)
+
+        # ---- recurrent drives at bin k+1 from the spike events; rows about
+        # to change are recomputed whole below.
+        if n_spk > 0:
+            if use_JT:
+                lttb_decay_add_columns(JT + r0, N, spk, n_spk, c.bs, c.one_bs, drive,
+                                       d1 - r0)
+            else:
+                # J changes row by row: gather the spiking columns from each
+                # row that is not about to be recomputed.
+                lttb_gather_rows(Jp + <Py_ssize_t> r0 * N, N, 0, d1 - r0, spk, n_spk,
+                                 is_plastic, c.bs, c.one_bs, drive)
+            if use_w:
+                lttb_decay_add_columns(wT + r0, N, spk, n_spk, c.bs, c.one_bs, wdrive, n_own)
+        else:
+            for i in range(d1 - r0):
+                drive[i] = c.bs * drive[i]
+            if use_w:
+                for i in range(n_own):
+                    wdrive[i] = c.bs * wdrive[i]
+
+        # ---- plasticity, second half: this thread's plastic rows of J
+        # (after step k used J), updated, pinned and their drives recomputed
+        if p.plastic:
+            n_updates = n_updates + n_rows
+            m = 0
+            while m + 1 < n_rows:
+                i = rows[m]
+                j = rows[m + 1]
+                _update_dot2(Jp + <Py_ssize_t> i * N, Jp + <Py_ssize_t> j * N, dH, lo, hi,
+                             Sf, u[i - r0], u[j - r0], p.eta, N, Ne, i, j, p.pin,
+                             &drive[i - r0], &drive[j - r0])
+                m += 2
+            if m < n_rows:
+                i = rows[m]
+                if p.pin:  # no self-connection: clip the diagonal to [0, 0]
+                    lo_i = lo[i]
+                    hi_i = hi[i]
+                    lo[i] = 0.0
+                    hi[i] = 0.0
+                drive[i - r0] = _update_dot(Jp + <Py_ssize_t> i * N, dH, lo, hi, Sf,
+                                            u[i - r0], p.eta, N, Ne, i, p.pin)
+                if p.pin:
+                    lo[i] = lo_i
+                    hi[i] = hi_i
+        lttb_team_barrier(team, nt)
+    tr.row_updates[8 * tid] = n_updates
+
+
+cdef int _run_team(Trial* tr, int n_threads, double* stats3) noexcept nogil:
+    # Lay out the memory of a team of n_threads, run the trial on it and
+    # collect the statistics; return 0 when out of memory, -1 when the team
+    # that ran was not that size (nothing was changed then but J's pinning).
+    cdef int N = tr.N, q, i, r0, n_q
+    cdef size_t L_max = 0, L, S = _round8(N)
+    for q in range(n_threads):
+        L = _round8(_own_end(tr, q, n_threads) - _own_start(tr, q, n_threads))
+        if L > L_max:
+            L_max = L
+    tr.block_size = _block_size(N, <int> L_max)
+    # pages: the team's barrier, SR, the spike lists and counts, then blocks
+    cdef size_t head = 512 + ((S + 511) // 512) * 512
+    cdef size_t ints = ((<size_t> n_threads * S + 16 * <size_t> n_threads) // 2 + 511) // 512 * 512
+    cdef size_t total = head + ints + 512 + <size_t> n_threads * tr.block_size
+    cdef void* raw = calloc(total + 512, sizeof(double))
+    if raw == NULL:
+        return 0
+    cdef double* base = <double*> ((<uintptr_t> raw + 4095) & ~(<uintptr_t> 4095))
+    tr.team = <lttb_team*> base
+    tr.row_updates = base + 16
+    tr.SR = base + 512
+    tr.spk_part = <int*> (base + head)
+    tr.n_spk_part = tr.spk_part + <size_t> n_threads * S
+    tr.blocks = base + head + ints + 512
+    tr.planned = n_threads
+    tr.ran = 1
+    with parallel(num_threads=n_threads):
+        _run(tr, threadid(), lttb_team_size())
+    if not tr.ran:
+        free(raw)
+        return -1
+    # the statistics, summed over neurons in ascending order
+    stats3[0] = 0.0
+    stats3[1] = 0.0
+    stats3[2] = 0.0
+    for q in range(n_threads):
+        r0 = _own_start(tr, q, n_threads)
+        n_q = _own_end(tr, q, n_threads) - r0
+        L = _round8(n_q)
+        for i in range(n_q):
+            stats3[0] = stats3[0] + (tr.blocks + <size_t> q * tr.block_size + 19 * L)[i]
+            stats3[1] = stats3[1] + (tr.blocks + <size_t> q * tr.block_size + 20 * L)[i]
+        stats3[2] = stats3[2] + tr.row_updates[8 * q]
+    free(raw)
+    return 1
+
+
 def run_trial(dict params,
               double[:, ::1] J,
               const double[:, ::1] wT,
@@ -146,7 +534,8 @@ def run_trial(dict params,
     ----------
     params : dict
         Scalars of the :c:type:`Params` struct (sizes, constants, decay
-        factors, learning rates, flags).
+        factors, learning rates, flags, and ``threads``: how many threads
+        run the trial; results do not depend on it).
     J : (N, N) float64
         Apical-proximal recurrent weights, updated in place when
         ``params['plastic']``.
@@ -181,8 +570,7 @@ def run_trial(dict params,
     cdef Params p = params
     cdef int N = p.N, Ne = p.Ne, T = p.T
     cdef int n_in = j_in_T.shape[0], O = j_targ_T.shape[0]
-    cdef bint record = rec_soma.shape[0] > 0
-    cdef int i, j, k, o, t, m, n_spk, n_plastic
+    cdef int i, j
 
     if J.shape[0] != N or J.shape[1] != N:
         raise ValueError("J must be N x N")
@@ -200,105 +588,78 @@ def run_trial(dict params,
         raise ValueError("j_targ_T must be O x N and y_T T x O")
     if apical_cont.shape[0] != N or basal_cont.shape[0] != N or cont_gain.shape[0] != T:
         raise ValueError("context drives must be N and cont_gain T")
+    cdef bint record = rec_soma.shape[0] > 0
     if record and (rec_soma.shape[0] != T or rec_soma.shape[1] != N
                    or rec_wind.shape[0] != T or rec_wind.shape[1] != N):
         raise ValueError("recording arrays must be T x N")
     if Y_out.shape[0] != T or Y_out.shape[1] != O or stats.shape[0] < 2:
         raise ValueError("Y_out must be T x O and stats 2")
-    if T < 4 or Ne > N or Ne < 0:
+    if T < 4 or Ne > N or Ne < 0 or N < 1:
         raise ValueError("inconsistent sizes")
+    if p.threads < 1:
+        raise ValueError("threads must be at least 1")
 
-    # The state of the current bin only: one block of N-vectors.
-    cdef int n_vec = 27  # the N-vectors laid out below
-    cdef double* buf = <double*> calloc(n_vec * <size_t> N, sizeof(double))
-    cdef int* spk = <int*> malloc((<size_t> N + 1) * sizeof(int))
-    cdef int* rows = <int*> malloc((<size_t> N + 1) * sizeof(int))
-    cdef signed char* is_plastic = <signed char*> calloc(<size_t> N + 1, 1)
-    if buf == NULL or spk == NULL or rows == NULL or is_plastic == NULL:
-        free(buf); free(spk); free(rows); free(is_plastic)
-        raise MemoryError()
-    cdef double* VapicRec = buf
-    cdef double* Vapic = buf + N
-    cdef double* Vsoma = buf + 2 * N
-    cdef double* Sf = buf + 3 * N           # S_filt at the current bin
-    cdef double* Sf_prev = buf + 4 * N      # S_filt one bin earlier
-    cdef double* Sfs = buf + 5 * N          # S_filt_soma
-    cdef double* W = buf + 6 * N
-    cdef double* Bf = buf + 7 * N           # B_filt
-    cdef double* Bfr = buf + 8 * N          # B_filt_rec
-    cdef double* Bft = buf + 9 * N          # B_filt_total
-    cdef double* Sw = buf + 10 * N          # S_wind
-    cdef double* drive = buf + 11 * N       # J . S_filt
-    cdef double* wdrive = buf + 12 * N      # w . S_filt
-    cdef double* dH = buf + 13 * N
-    cdef double* u = buf + 14 * N
-    cdef double* x_targ = buf + 15 * N      # j_targ . y_targ[k]
-    cdef double* x_in = buf + 16 * N        # j_in . I_clock[k]
-    cdef double* prox = buf + 17 * N        # S_apic_prox at the current bin
-    cdef double* prox_prev = buf + 18 * N   # S_apic_prox one bin earlier
-    cdef double* dist = buf + 19 * N        # S_apic_dist
-    cdef double* soma = buf + 20 * N        # S_soma
-    cdef double* wsoma = buf + 21 * N       # S_wind_soma
-    cdef double* sum_d = buf + 22 * N       # per neuron: sum of B_filt_rec - B_filt
-    cdef double* sum_d2 = buf + 23 * N      # per neuron: sum of its square
-    cdef double* lo = buf + 24 * N          # per column: bounds of a plastic row
-    cdef double* hi = buf + 25 * N
-    cdef double* gathered = buf + 26 * N    # sum of the new spikes' columns
+    cdef Trial tr
+    tr.p = p
+    tr.N = N
+    tr.Ne = Ne
+    tr.T = T
+    tr.n_in = n_in
+    tr.O = O
+    tr.record = record
+    tr.use_w = use_w
+    tr.use_JT = use_JT
+    tr.J = &J[0, 0]
+    tr.wT = &wT[0, 0] if use_w else NULL
+    tr.JT = &JT[0, 0] if use_JT else NULL
+    tr.Jout = &Jout[0, 0]
+    tr.Bias = &Bias[0]
+    tr.j_in_T = &j_in_T[0, 0] if n_in > 0 else NULL
+    tr.clock_T = &clock_T[0, 0] if n_in > 0 else NULL
+    tr.j_targ_T = &j_targ_T[0, 0]
+    tr.y_T = &y_T[0, 0]
+    tr.apical_cont = &apical_cont[0]
+    tr.basal_cont = &basal_cont[0]
+    tr.cont_gain = &cont_gain[0]
+    tr.rec_soma = &rec_soma[0, 0] if record else NULL
+    tr.rec_wind = &rec_wind[0, 0] if record else NULL
+    tr.Y = &Y_out[0, 0]
 
-    cdef lttb_step_consts c
-    c.a = p.a
-    c.one_a = 1.0 - p.a
-    c.c_rec = (1.0 - p.a) * p.h
-    c.h = p.h
-    c.href = p.href
-    c.b = p.b
-    c.Vreset = p.Vreset
-    c.VresetApic = p.VresetApic
-    c.thr_soma = p.somaticThreshold
-    c.thr_burst = p.burstThreshold
-    c.burst_current = p.burst_current
-    c.reset_softening = p.reset_softening
-    c.bs = p.beta_s
-    c.one_bs = 1.0 - p.beta_s
-    c.bst = p.beta_star
-    c.one_bst = 1.0 - p.beta_star
-    c.bW = p.beta_W
-    c.one_bW = 1.0 - p.beta_W
-    c.apical_factor = p.apical_factor
-    c.gain = 1.0
-    c.reset0 = p.Vreset / (1.0 + p.reset_softening * 0.0)
-    c.reset1 = p.Vreset / (1.0 + p.reset_softening * 1.0)
+    tr.c.a = p.a
+    tr.c.one_a = 1.0 - p.a
+    tr.c.c_rec = (1.0 - p.a) * p.h
+    tr.c.h = p.h
+    tr.c.href = p.href
+    tr.c.b = p.b
+    tr.c.Vreset = p.Vreset
+    tr.c.VresetApic = p.VresetApic
+    tr.c.thr_soma = p.somaticThreshold
+    tr.c.thr_burst = p.burstThreshold
+    tr.c.burst_current = p.burst_current
+    tr.c.reset_softening = p.reset_softening
+    tr.c.bs = p.beta_s
+    tr.c.one_bs = 1.0 - p.beta_s
+    tr.c.bst = p.beta_star
+    tr.c.one_bst = 1.0 - p.beta_star
+    tr.c.bW = p.beta_W
+    tr.c.one_bW = 1.0 - p.beta_W
+    tr.c.apical_factor = p.apical_factor
+    tr.c.gain = 1.0
+    tr.c.reset0 = p.Vreset / (1.0 + p.reset_softening * 0.0)
+    tr.c.reset1 = p.Vreset / (1.0 + p.reset_softening * 1.0)
+    tr.c.stats = p.plastic  # the inner error is a training trial's
+    tr.n_rows_plastic = Ne if p.pin else N
+    tr.n_drive = N
 
-    cdef double acc, e, yk, lo_i = 0.0, hi_i = 0.0, s1 = 0.0, s2 = 0.0
-    cdef double* SR
-    cdef double* Jp = &J[0, 0]
-    cdef const double* wTp = &wT[0, 0] if use_w else NULL
-    cdef const double* JTp = &JT[0, 0] if use_JT else NULL
-    cdef double* Joutp = &Jout[0, 0]
-    cdef const double* jtT = &j_targ_T[0, 0]
-    cdef const double* jiT = &j_in_T[0, 0]
-    cdef int n_rows_plastic = Ne if p.pin else N
-    cdef int n_drive = N
-    cdef double n_row_updates = 0.0
+    # Threads beyond one per eight rows with drives would have nothing to
+    # do; without OpenMP there is one.  (At most 32: their counters share
+    # one page.)
+    cdef int n_threads = p.threads
+    cdef double stats3[3]
+    cdef int status
+    cdef double* Jp = tr.J
     cdef Py_ssize_t idx
-
     with nogil:
-        for i in range(N):
-            VapicRec[i] = c.h
-            Vapic[i] = c.h
-            Vsoma[i] = c.h
-        SR = Bfr if p.readout_recurrent else Bft
-        for j in range(N):
-            if not p.pin:
-                lo[j] = -INFINITY
-                hi[j] = INFINITY
-            elif j < Ne:
-                lo[j] = 0.0
-                hi[j] = 100.0
-            else:
-                lo[j] = -100.0
-                hi[j] = 0.0
-
         if p.plastic and p.pin:
             # Pin once at the start: then pinning only the rows that change
             # is the same as pinning the whole matrix after every update.
@@ -311,125 +672,20 @@ def run_trial(dict params,
                         Jp[idx] = _clip(Jp[idx], 0.0, 100.0)
                     else:
                         Jp[idx] = _clip(Jp[idx], -100.0, 0.0)
-            n_drive = Ne  # the rows of inhibitory neurons stay zero
+            tr.n_drive = Ne  # the rows of inhibitory neurons stay zero
+        if n_threads > (tr.n_drive + 7) // 8:
+            n_threads = (tr.n_drive + 7) // 8
+        if n_threads > 32:
+            n_threads = 32
+        if n_threads < 1 or not lttb_openmp_enabled():
+            n_threads = 1
+        status = _run_team(&tr, n_threads, stats3)
+        if status == -1:
+            status = _run_team(&tr, 1, stats3)
+    if status == 0:
+        raise MemoryError()
 
-        for t in range(T - 2):
-            k = t + 1
-            # ---- plasticity, first half: what needs the state before step k
-            n_plastic = 0
-            if p.plastic:
-                for i in range(N):
-                    dH[i] = c.one_a * dH[i] + c.a * Sf_prev[i]
-                for i in range(n_rows_plastic):
-                    if wsoma[i] != 0.0 and prox_prev[i] == 0.0:
-                        u[i] = dist[i] - _sigmoid(p.gamma * VapicRec[i])
-                        if u[i] != 0.0:
-                            rows[n_plastic] = i
-                            is_plastic[i] = 1
-                            n_plastic += 1
-            # read-out at bin k (= t+1) and its learning rule
-            if p.plastic or k <= T - 3:
-                for o in range(O):
-                    acc = _dot(Joutp + <Py_ssize_t> o * N, SR, N)
-                    Y_out[k, o] = acc + Bias[o]
-                if p.plastic:
-                    for o in range(O):
-                        e = y_T[k, o] - Y_out[k, o]
-                        for j in range(N):
-                            Joutp[<Py_ssize_t> o * N + j] = (Joutp[<Py_ssize_t> o * N + j]
-                                                             + p.eta_out * (e * SR[j]))
-                        Bias[o] = Bias[o] + p.eta_bias * e
-
-            # ---- step k: potentials at bin k, spikes and traces at bin k+1
-            c.gain = cont_gain[k]
-            for i in range(N):
-                x_targ[i] = 0.0
-                x_in[i] = 0.0
-            if c.apical_factor != 0.0:  # else 0 * x_targ: leaving it 0 is exact
-                for o in range(O):
-                    yk = y_T[k, o]
-                    for i in range(N):
-                        x_targ[i] = x_targ[i] + jtT[<Py_ssize_t> o * N + i] * yk
-            for m in range(n_in):
-                yk = clock_T[k, m]
-                if yk != 0.0:  # the clock is one-hot: skipping zeros is exact
-                    for i in range(N):
-                        x_in[i] = x_in[i] + jiT[<Py_ssize_t> m * N + i] * yk
-            lttb_step(&c, N, drive, wdrive, x_targ, x_in, &apical_cont[0], &basal_cont[0],
-                      VapicRec, Vapic, Vsoma, prox, prox_prev, dist, soma, wsoma,
-                      Sf, Sf_prev, Sfs, W, Bf, Bfr, Bft, Sw, sum_d, sum_d2)
-            n_spk = 0
-            for i in range(N):
-                if soma[i] != 0.0:
-                    spk[n_spk] = i
-                    n_spk += 1
-            if record:
-                for i in range(N):
-                    rec_soma[k + 1, i] = <signed char> soma[i]
-                    rec_wind[k + 1, i] = <signed char> Sw[i]
-
-            # ---- recurrent drives at bin k+1 from the spike events; rows
-            # about to change are recomputed whole below.
-            if n_spk > 0:
-                if use_JT:
-                    _sum_columns(JTp, N, spk, n_spk, gathered, n_drive)
-                    for i in range(n_drive):
-                        drive[i] = c.bs * drive[i] + c.one_bs * gathered[i]
-                else:
-                    # J changes row by row: gather the spiking columns from
-                    # each row that is not about to be recomputed.
-                    for i in range(n_drive):
-                        if is_plastic[i]:
-                            continue
-                        acc = 0.0
-                        for m in range(n_spk):
-                            acc = acc + Jp[<Py_ssize_t> i * N + spk[m]]
-                        drive[i] = c.bs * drive[i] + c.one_bs * acc
-                if use_w:
-                    _sum_columns(wTp, N, spk, n_spk, gathered, N)
-                    for i in range(N):
-                        wdrive[i] = c.bs * wdrive[i] + c.one_bs * gathered[i]
-            else:
-                for i in range(n_drive):
-                    drive[i] = c.bs * drive[i]
-                if use_w:
-                    for i in range(N):
-                        wdrive[i] = c.bs * wdrive[i]
-
-            # ---- plasticity, second half: J rows (after step k used J)
-            n_row_updates = n_row_updates + n_plastic
-            m = 0
-            while m + 1 < n_plastic:
-                i = rows[m]
-                j = rows[m + 1]
-                _update_dot2(Jp + <Py_ssize_t> i * N, Jp + <Py_ssize_t> j * N, dH, lo, hi,
-                             Sf, u[i], u[j], p.eta, N, Ne, i, j, p.pin, &drive[i], &drive[j])
-                is_plastic[i] = 0
-                is_plastic[j] = 0
-                m += 2
-            if m < n_plastic:
-                i = rows[m]
-                if p.pin:  # no self-connection: clip the diagonal to [0, 0]
-                    lo_i = lo[i]
-                    hi_i = hi[i]
-                    lo[i] = 0.0
-                    hi[i] = 0.0
-                drive[i] = _update_dot(Jp + <Py_ssize_t> i * N, dH, lo, hi, Sf, u[i],
-                                       p.eta, N, Ne, i, p.pin)
-                if p.pin:
-                    lo[i] = lo_i
-                    hi[i] = hi_i
-                is_plastic[i] = 0
-
-        for i in range(N):
-            s1 = s1 + sum_d[i]
-            s2 = s2 + sum_d2[i]
-
-    stats[0] = s1
-    stats[1] = s2
+    stats[0] = stats3[0]
+    stats[1] = stats3[1]
     if stats.shape[0] > 2:
-        stats[2] = n_row_updates
-    free(buf)
-    free(spk)
-    free(rows)
-    free(is_plastic)
+        stats[2] = stats3[2]

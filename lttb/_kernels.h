@@ -414,6 +414,7 @@ typedef struct {
     double bs, one_bs, bst, one_bst, bW, one_bW;
     double apical_factor, gain;
     double reset0, reset1;  /* Vreset / (1 + reset_softening * S_wind), S_wind = 0, 1 */
+    int stats;              /* accumulate sum_d and sum_d2 (training trials only) */
 } lttb_step_consts;
 
 #define LTTB_STEP_BODY                                                                   \
@@ -453,9 +454,11 @@ typedef struct {
         Bft[i] = c->bst * Bft[i] + c->one_bst * btot;                                    \
         Sw[i] = ((Bfr[i] - c->thr_burst >= 0.0 ? 1.0 : 0.0)                              \
                  + (Bf[i] - c->thr_burst >= 0.0 ? 1.0 : 0.0)) - 1.0 >= 0.0 ? 1.0 : 0.0;  \
-        d = Bfr[i] - Bf[i];                                                              \
-        sum_d[i] = sum_d[i] + d;                                                         \
-        sum_d2[i] = sum_d2[i] + d * d;                                                   \
+        if (c->stats) {                                                                  \
+            d = Bfr[i] - Bf[i];                                                          \
+            sum_d[i] = sum_d[i] + d;                                                     \
+            sum_d2[i] = sum_d2[i] + d * d;                                               \
+        }                                                                                \
     }
 
 #define LTTB_STEP_ARGS                                                                   \
@@ -478,31 +481,147 @@ LTTB_TARGET_AVX static void lttb_step_avx(LTTB_STEP_ARGS) { LTTB_STEP_BODY }
 LTTB_TARGET_AVX512 static void lttb_step_avx512(LTTB_STEP_ARGS) { LTTB_STEP_BODY }
 #endif
 
-/* ------------------------------------------------------------- columns sum */
+/* ------------------------------------------------------- drive from columns */
 /*
- * out[i] = sum over m of M[i, cols[m]] for i < n_out, from MT = M transposed
- * (row-major), so each column is contiguous.  The terms are added in the
- * order of cols, as the row-wise gather of the trial loop adds them.
+ * out[i] = bs * out[i] + one_bs * (sum over m of M[i, cols[m]]) for i < n_out,
+ * from MT = M transposed (row-major), so each column is contiguous.  The
+ * terms are added in the order of cols, as the row-wise gather of the trial
+ * loop adds them; the sums of a block of 64 rows stay in the first-level
+ * cache until they are folded into out.
  */
-#define LTTB_SUM_COLUMNS_ARGS                                                            \
+#define LTTB_DECAY_ADD_COLUMNS_ARGS                                                      \
     const double *MT, ptrdiff_t N, const int *cols, ptrdiff_t n_cols,                    \
-    double *LTTB_RESTRICT out, ptrdiff_t n_out
-#define LTTB_SUM_COLUMNS_BODY                                                            \
-    ptrdiff_t i, m;                                                                      \
-    for (i = 0; i < n_out; i++)                                                          \
-        out[i] = 0.0;                                                                    \
-    for (m = 0; m < n_cols; m++) {                                                       \
-        const double *LTTB_RESTRICT col = MT + (ptrdiff_t)cols[m] * N;                   \
-        for (i = 0; i < n_out; i++)                                                      \
-            out[i] = out[i] + col[i];                                                    \
+    double bs, double one_bs, double *LTTB_RESTRICT out, ptrdiff_t n_out
+#define LTTB_DECAY_ADD_COLUMNS_BODY                                                      \
+    ptrdiff_t i0, i, m, n;                                                               \
+    double s[64];                                                                        \
+    for (i0 = 0; i0 < n_out; i0 += 64) {                                                 \
+        n = n_out - i0 < 64 ? n_out - i0 : 64;                                           \
+        for (i = 0; i < n; i++)                                                          \
+            s[i] = 0.0;                                                                  \
+        for (m = 0; m < n_cols; m++) {                                                   \
+            const double *LTTB_RESTRICT col = MT + (ptrdiff_t)cols[m] * N + i0;          \
+            for (i = 0; i < n; i++)                                                      \
+                s[i] = s[i] + col[i];                                                    \
+        }                                                                                \
+        for (i = 0; i < n; i++)                                                          \
+            out[i0 + i] = bs * out[i0 + i] + one_bs * s[i];                              \
     }
 
-static void lttb_sum_columns_default(LTTB_SUM_COLUMNS_ARGS) { LTTB_SUM_COLUMNS_BODY }
-#if defined(LTTB_AVX_DISPATCH)
-LTTB_TARGET_AVX static void lttb_sum_columns_avx(LTTB_SUM_COLUMNS_ARGS) { LTTB_SUM_COLUMNS_BODY }
-LTTB_TARGET_AVX512 static void lttb_sum_columns_avx512(LTTB_SUM_COLUMNS_ARGS)
+static void lttb_decay_add_columns_default(LTTB_DECAY_ADD_COLUMNS_ARGS)
 {
-    LTTB_SUM_COLUMNS_BODY
+    LTTB_DECAY_ADD_COLUMNS_BODY
+}
+#if defined(LTTB_AVX_DISPATCH)
+LTTB_TARGET_AVX static void lttb_decay_add_columns_avx(LTTB_DECAY_ADD_COLUMNS_ARGS)
+{
+    LTTB_DECAY_ADD_COLUMNS_BODY
+}
+LTTB_TARGET_AVX512 static void lttb_decay_add_columns_avx512(LTTB_DECAY_ADD_COLUMNS_ARGS)
+{
+    LTTB_DECAY_ADD_COLUMNS_BODY
+}
+#endif
+
+/* --------------------------------------------------------------- row gather */
+/*
+ * For rows i in [r0, r1) not flagged in skip: drive[i] = bs * drive[i] +
+ * one_bs * (sum over m of M[i, cols[m]]), M row-major with N columns.  Four
+ * rows are summed side by side so that four independent chains of additions
+ * are in flight; each row still adds its terms in the order of cols, the same
+ * sum as a row-by-row loop.
+ */
+static void lttb_gather_rows(const double *M, ptrdiff_t N, ptrdiff_t r0, ptrdiff_t r1,
+                             const int *cols, ptrdiff_t n_cols, const signed char *skip,
+                             double bs, double one_bs, double *drive)
+{
+    ptrdiff_t i = r0, m;
+    for (; i + 4 <= r1; i += 4) {
+        const double *a = M + i * N, *b = a + N, *c = b + N, *d = c + N;
+        double sa = 0.0, sb = 0.0, sc = 0.0, sd = 0.0;
+        for (m = 0; m < n_cols; m++) {
+            const ptrdiff_t j = cols[m];
+            sa = sa + a[j];
+            sb = sb + b[j];
+            sc = sc + c[j];
+            sd = sd + d[j];
+        }
+        if (!skip[i]) drive[i] = bs * drive[i] + one_bs * sa;
+        if (!skip[i + 1]) drive[i + 1] = bs * drive[i + 1] + one_bs * sb;
+        if (!skip[i + 2]) drive[i + 2] = bs * drive[i + 2] + one_bs * sc;
+        if (!skip[i + 3]) drive[i + 3] = bs * drive[i + 3] + one_bs * sd;
+    }
+    for (; i < r1; i++) {
+        const double *a = M + i * N;
+        double sa = 0.0;
+        if (skip[i])
+            continue;
+        for (m = 0; m < n_cols; m++)
+            sa = sa + a[cols[m]];
+        drive[i] = bs * drive[i] + one_bs * sa;
+    }
+}
+
+/* ----------------------------------------------------------------- threads */
+/*
+ * The trial loop may run as a team of OpenMP threads that meet twice per bin.
+ * OpenMP's own barrier costs a few hundred nanoseconds here, a sizeable part
+ * of a bin; with GCC or Clang a barrier of two atomic counters (alone on
+ * their cache line) does the same in tens.  It spins, then yields the
+ * processor, so that a team sharing its cores with other work still moves.
+ * Built without OpenMP, a team is one thread and the barrier does nothing.
+ */
+typedef struct {
+    int count;      /* threads arrived at the current barrier */
+    int generation; /* barriers completed */
+} lttb_team;
+
+#if defined(_OPENMP)
+#include <omp.h>
+static int lttb_openmp_enabled(void) { return 1; }
+static int lttb_team_size(void) { return omp_get_num_threads(); }
+#else
+static int lttb_openmp_enabled(void) { return 0; }
+static int lttb_team_size(void) { return 1; }
+#endif
+
+#if defined(_OPENMP) && (defined(__GNUC__) || defined(__clang__)) && !defined(_WIN32)
+#include <sched.h>
+#if defined(__x86_64__) || defined(__i386__)
+#define LTTB_PAUSE() __builtin_ia32_pause()
+#elif defined(__aarch64__)
+#define LTTB_PAUSE() __asm__ __volatile__("yield")
+#else
+#define LTTB_PAUSE() ((void)0)
+#endif
+static void lttb_team_barrier(lttb_team *team, int size)
+{
+    int gen;
+    unsigned spins = 0;
+    if (size <= 1)
+        return;
+    gen = __atomic_load_n(&team->generation, __ATOMIC_ACQUIRE);
+    if (__atomic_add_fetch(&team->count, 1, __ATOMIC_ACQ_REL) == size) {
+        __atomic_store_n(&team->count, 0, __ATOMIC_RELAXED);
+        __atomic_store_n(&team->generation, gen + 1, __ATOMIC_RELEASE);
+        return;
+    }
+    while (__atomic_load_n(&team->generation, __ATOMIC_ACQUIRE) == gen) {
+        LTTB_PAUSE();
+        if (++spins >= 4096) {
+            sched_yield();
+            spins = 0;
+        }
+    }
+}
+#else
+static void lttb_team_barrier(lttb_team *team, int size)
+{
+    (void)team;
+    (void)size;
+#if defined(_OPENMP)
+#pragma omp barrier
+#endif
 }
 #endif
 
@@ -617,19 +736,19 @@ static void lttb_update_dot2(double *row_a, double *row_b, const double *dH, dou
     if (pinned) { lo[diag_b] = l; hi[diag_b] = h; }
 }
 
-static void lttb_sum_columns(LTTB_SUM_COLUMNS_ARGS)
+static void lttb_decay_add_columns(LTTB_DECAY_ADD_COLUMNS_ARGS)
 {
 #if defined(LTTB_AVX_DISPATCH)
     if (lttb_kernel_path == 3) {
-        lttb_sum_columns_avx512(MT, N, cols, n_cols, out, n_out);
+        lttb_decay_add_columns_avx512(MT, N, cols, n_cols, bs, one_bs, out, n_out);
         return;
     }
     if (lttb_kernel_path == 2) {
-        lttb_sum_columns_avx(MT, N, cols, n_cols, out, n_out);
+        lttb_decay_add_columns_avx(MT, N, cols, n_cols, bs, one_bs, out, n_out);
         return;
     }
 #endif
-    lttb_sum_columns_default(MT, N, cols, n_cols, out, n_out);
+    lttb_decay_add_columns_default(MT, N, cols, n_cols, bs, one_bs, out, n_out);
 }
 
 #endif /* LTTB_KERNELS_H */
