@@ -150,6 +150,10 @@ def _add_figure_parser(subparsers, spec: FigurePreset) -> None:
                        help="run these seeds, comma-separated, e.g. 3,7")
     parser.add_argument("--jobs", type=_positive_int, metavar="J",
                         help="worker processes (default: the number of CPUs)")
+    parser.add_argument("--threads", type=_positive_int, metavar="T",
+                        help="threads per seed (default: the CPUs the worker processes "
+                             "leave free, e.g. 2 for one seed on 2 CPUs); results do not "
+                             "depend on it")
     parser.add_argument("--out", metavar="DIR",
                         help=f"output directory (default ./{DEFAULT_RESULTS.as_posix()}/{spec.name})")
     add_run_options(parser, base=spec.preset, where="", unit="seeds")
@@ -399,8 +403,8 @@ def _run_figure(args: argparse.Namespace) -> int:
     # Everything is checked: from here on files are written.
     out.mkdir(parents=True, exist_ok=True)
     try:
-        report = run_seeds(spec.name, cfg, seeds, out, jobs=args.jobs, skip=skip,
-                           quiet=args.quiet, protocol=spec.protocol)
+        report = run_seeds(spec.name, cfg, seeds, out, jobs=args.jobs, threads=args.threads,
+                           skip=skip, quiet=args.quiet, protocol=spec.protocol)
     except KeyboardInterrupt as exc:
         report = getattr(exc, "report", None)
         kept = sorted([*report.completed, *report.skipped]) if report else []

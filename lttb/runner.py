@@ -25,8 +25,10 @@ from multiprocessing.managers import SyncManager
 from pathlib import Path
 from typing import Any
 
+from . import _core
 from . import artifacts as _artifacts
 from ._version import __version__
+from .network import THREADS_VARIABLE
 from .protocol import run_schedule, schedule_of
 
 __all__ = ["RunReport", "plan_resume", "run_seeds", "seed_task", "START_METHOD"]
@@ -89,6 +91,34 @@ def _ignore_sigint() -> None:
     # Ctrl-C reaches the whole process group; only the parent should react
     # (it stops the workers itself), so workers and the manager ignore it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _init_worker(threads: int) -> None:
+    _ignore_sigint()
+    # Every Network the worker builds runs its trials on this many threads.
+    os.environ[THREADS_VARIABLE] = str(threads)
+
+
+def plan_workers(n_seeds: int, jobs: int | None = None,
+                 threads: int | None = None) -> tuple[int, int]:
+    """Worker processes and threads per seed for a run of ``n_seeds`` seeds.
+
+    One seed per process, at most ``jobs`` (default :func:`available_cpus`)
+    processes and never more than the seeds; the threads of each seed share
+    out the CPUs the processes leave (``threads`` overrides).  A build
+    without OpenMP uses one thread.
+
+    Returns
+    -------
+    (workers, threads) : tuple of int
+    """
+    cpus = available_cpus()
+    workers = max(1, min(jobs or cpus, n_seeds))
+    if threads is None:
+        threads = max(1, cpus // workers)
+    if not _core.openmp_enabled():
+        threads = 1
+    return workers, threads
 
 
 def seed_task(protocol: Callable, figure: str, cfg: Mapping[str, Any], seed: int,
@@ -296,7 +326,7 @@ def available_cpus() -> int:
 
 def run_seeds(figure: str, cfg: Mapping[str, Any], seeds: Sequence[int],
               out_dir: str | os.PathLike, *, jobs: int | None = None,
-              skip: Sequence[int] = (), quiet: bool = False,
+              threads: int | None = None, skip: Sequence[int] = (), quiet: bool = False,
               protocol: Callable = run_schedule, task: Callable = seed_task) -> RunReport:
     """Run seeds in worker processes and write one artifact per seed.
 
@@ -313,6 +343,9 @@ def run_seeds(figure: str, cfg: Mapping[str, Any], seeds: Sequence[int],
     jobs : int, optional
         Worker processes (default :func:`available_cpus`); never more than
         the seeds to run.
+    threads : int, optional
+        Threads per seed (default: the CPUs left over by the workers; see
+        :func:`plan_workers`).  Results do not depend on it.
     skip : sequence of int
         Seeds already done (see :func:`plan_resume`); their artifacts are
         left untouched.
@@ -345,12 +378,14 @@ def run_seeds(figure: str, cfg: Mapping[str, Any], seeds: Sequence[int],
     if not pending:
         return report
 
-    jobs = max(1, min(jobs or available_cpus(), len(pending)))
+    jobs, threads = plan_workers(len(pending), jobs, threads)
     n_iterations = schedule_of(cfg)["n_iterations"]
     context = get_context(START_METHOD)
-    # Each worker is one single-threaded simulation; BLAS thread pools in the
-    # workers would only compete with the other seeds for the cores. Spawned
-    # workers read these before importing NumPy; a user's setting wins.
+    # A worker's threads are its simulation's own (see plan_workers); BLAS
+    # thread pools in the workers would only compete with them for the cores.
+    # Spawned workers read these before importing NumPy; a user's setting
+    # wins.  (The core asks OpenMP for its threads explicitly, so
+    # OMP_NUM_THREADS does not limit it.)
     for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(variable, "1")
     manager = executor = queue = None
@@ -363,7 +398,7 @@ def run_seeds(figure: str, cfg: Mapping[str, Any], seeds: Sequence[int],
             manager.start(_ignore_sigint)
             queue = manager.Queue()
         executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context,
-                                       initializer=_ignore_sigint)
+                                       initializer=_init_worker, initargs=(threads,))
         futures = {executor.submit(task, protocol, figure, dict(cfg), seed, queue): seed
                    for seed in pending}
         remaining = set(futures)
