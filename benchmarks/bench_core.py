@@ -2,25 +2,35 @@
 
 Usage::
 
-    python benchmarks/bench_core.py [--repeats 7] [--oracle-repeats 3] [--preset fig1]
+    python benchmarks/bench_core.py [--repeats 15] [--oracle-repeats 3] [--threads 1,2]
 
 Prints milliseconds per training iteration (one plastic trial per context) and
-per short test (one trial per context, no plasticity) for ``lttb.Network`` and
-``lttb.reference.ReferenceNetwork`` started from the same trained state, the
-median and the spread of several runs, and the ratios of the medians.
-Both run in this process, one after the other, so the ratio is measured under
-the same machine load.
+per short test (one trial per context, no plasticity) for ``lttb.Network`` on
+each number of threads and for ``lttb.reference.ReferenceNetwork``, all
+started from the same trained state: the median and the spread of several
+runs, and the ratios of the medians.  Everything runs in this process, the
+oracle between the core's runs, so the ratios are measured under the same
+machine load.
+
+BLAS is held to one thread (before NumPy is imported): the oracle's
+matrix-vector products are too small to gain from more (measured: the same
+time with one or two OpenBLAS threads), and an idle BLAS thread spinning on
+the second core slows the core by about 10 %.
 """
 
-import argparse
-import statistics
-import time
+import os
 
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
 
-import lttb
-from lttb import _core
-from lttb.network import Network
-from lttb.reference import ReferenceNetwork
+import argparse  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+
+import lttb  # noqa: E402
+from lttb import _core  # noqa: E402
+from lttb.network import Network  # noqa: E402
+from lttb.reference import ReferenceNetwork  # noqa: E402
 
 
 def timed(fn, repeats):
@@ -44,31 +54,44 @@ def main(argv=None):
     parser.add_argument("--preset", default="fig1")
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--oracle-repeats", type=int, default=3)
+    parser.add_argument("--threads", default="1,2",
+                        help="comma-separated thread counts of the core (default 1,2)")
     parser.add_argument("--warmup", type=int, default=20,
                         help="training iterations before timing, so the recurrent "
                              "weights are no longer all zero")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
+    thread_counts = [int(x) for x in args.threads.split(",")]
+    if not _core.openmp_enabled():
+        thread_counts = [1]
 
     cfg = lttb.load_config(args.preset)
-    core = Network.from_seed(cfg, args.seed)
+    warm = Network.from_seed(cfg, args.seed)
     for _ in range(args.warmup):
-        core.train_iteration()
-    state = {name: getattr(core, name) for name in Network._ARRAYS}
+        warm.train_iteration()
+    state = {name: getattr(warm, name) for name in Network._ARRAYS}
     ref = ReferenceNetwork.from_arrays(cfg, **state)
-    core = Network.from_arrays(cfg, **state)
+    cores = {}
+    for n in thread_counts:
+        cores[n] = Network.from_arrays(cfg, **state)
+        cores[n].threads = n
 
     print(f"lttb {lttb.__version__}, preset {args.preset}: N={cfg['N']}, T={cfg['T']}, "
           f"contexts={cfg['n_contexts']}; kernels: {_core.select_kernels()}; "
+          f"OpenMP: {'yes' if _core.openmp_enabled() else 'no'}; "
           f"state after {args.warmup} training iterations")
+    train, test = {}, {}
     print("training iteration (plastic trial per context):")
-    core_train = describe("core", timed(core.train_iteration, args.repeats))
+    for n, net in cores.items():
+        train[n] = describe(f"core, {n} thread(s)", timed(net.train_iteration, args.repeats))
     ref_train = describe("oracle (NumPy)", timed(ref.train_iteration, args.oracle_repeats))
     print("short test (trial per context, no plasticity):")
-    core_test = describe("core", timed(core.short_test, args.repeats))
+    for n, net in cores.items():
+        test[n] = describe(f"core, {n} thread(s)", timed(net.short_test, args.repeats))
     ref_test = describe("oracle (NumPy)", timed(ref.short_test, args.oracle_repeats))
-    print(f"ratio oracle/core, training iteration: {ref_train / core_train:6.1f}x")
-    print(f"ratio oracle/core, short test:         {ref_test / core_test:6.1f}x")
+    for n in cores:
+        print(f"ratio oracle/core, {n} thread(s): training iteration "
+              f"{ref_train / train[n]:6.1f}x, short test {ref_test / test[n]:6.1f}x")
     return 0
 
 

@@ -2,23 +2,30 @@
 
 Usage::
 
-    python benchmarks/bench_scaling.py [--sizes 250,500,1000,2000] [--repeats 7]
+    python benchmarks/bench_scaling.py [--sizes 250,500,1000,2000] [--repeats 7] [--threads 1,2]
 
 For each N (Ne = 0.8 N, the rest of the ``fig1`` preset unchanged) the network
 is first trained for ``--warmup`` iterations, so that its recurrent weights are
-no longer zero and the plastic rows are as many as in a real run, then timed.
-Prints the median milliseconds per training iteration and per short test, the
-mean number of somatic spikes per bin, and the exponent of the growth between
-successive sizes (cost ~ N^k).
+no longer zero and the plastic rows are as many as in a real run, then timed
+on each number of threads.  Prints the median milliseconds per training
+iteration and per short test, the mean number of somatic spikes per bin, and
+the exponent of the growth between successive sizes (cost ~ N^k).  BLAS is
+held to one thread, as in ``bench_core.py``.
 """
 
-import argparse
-import math
-import statistics
-import time
+import os
 
-import lttb
-from lttb.network import Network
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+import argparse  # noqa: E402
+import math  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+
+import lttb  # noqa: E402
+from lttb import _core  # noqa: E402
+from lttb.network import Network  # noqa: E402
 
 
 def median_ms(fn, repeats):
@@ -35,26 +42,34 @@ def main(argv=None):
     parser.add_argument("--sizes", default="250,500,1000,2000")
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--warmup", type=int, default=10)
+    parser.add_argument("--threads", default="1,2",
+                        help="comma-separated thread counts (default 1,2)")
     args = parser.parse_args(argv)
+    thread_counts = [int(x) for x in args.threads.split(",")]
+    if not _core.openmp_enabled():
+        thread_counts = [1]
 
     print(f"lttb {lttb.__version__}; fig1 preset with Ne = 0.8 N; median (min-max) of "
           f"{args.repeats} runs after {args.warmup} warm-up iterations")
-    print(f"{'N':>6} {'train ms/iter':>22} {'short test ms':>22} {'spikes/bin':>11} {'k':>6}")
-    previous = None
+    print(f"{'N':>6} {'threads':>7} {'train ms/iter':>22} {'short test ms':>22} "
+          f"{'spikes/bin':>11} {'k':>6}")
+    previous = {}
     for N in (int(x) for x in args.sizes.split(",")):
         cfg = lttb.load_config("fig1", N=N)
         net = Network.from_seed(cfg, 0)
         for _ in range(args.warmup):
             last = net.train_iteration(record=True)
         spikes = last.S_soma.sum() / cfg["T"]
-        train = median_ms(net.train_iteration, args.repeats)
-        test = median_ms(net.short_test, args.repeats)
-        k = ""
-        if previous is not None:
-            k = f"{math.log(train[0] / previous[1]) / math.log(N / previous[0]):6.2f}"
-        print(f"{N:>6} {train[0]:9.2f} ({train[1]:.1f}-{train[2]:.1f}) "
-              f"{test[0]:9.2f} ({test[1]:.1f}-{test[2]:.1f}) {spikes:11.1f} {k:>6}")
-        previous = (N, train[0])
+        for n in thread_counts:
+            net.threads = n
+            train = median_ms(net.train_iteration, args.repeats)
+            test = median_ms(net.short_test, args.repeats)
+            k = ""
+            if n in previous:
+                k = f"{math.log(train[0] / previous[n][1]) / math.log(N / previous[n][0]):6.2f}"
+            print(f"{N:>6} {n:>7} {train[0]:9.2f} ({train[1]:.1f}-{train[2]:.1f}) "
+                  f"{test[0]:9.2f} ({test[1]:.1f}-{test[2]:.1f}) {spikes:11.1f} {k:>6}")
+            previous[n] = (N, train[0])
     return 0
 
 
