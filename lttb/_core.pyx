@@ -318,7 +318,8 @@ cdef void _run(Trial* tr, int tid, int nt) noexcept nogil:
     cdef int* my_spk = tr.spk_part + <Py_ssize_t> tid * N
     cdef bint record = tr.record, use_w = tr.use_w, use_JT = tr.use_JT
     cdef int Ne = tr.Ne
-    cdef int i, j, k, o, t, m, q, n_spk, n_rows
+    cdef int i, j, k, o, t, m, q, n_spk, n_rows, n_on, m_on = 0
+    cdef const double* x_in_k
     cdef double yk, lo_i, hi_i, n_updates = 0.0
     cdef lttb_team* team = tr.team
 
@@ -361,20 +362,33 @@ cdef void _run(Trial* tr, int tid, int nt) noexcept nogil:
         # ---- step k (own neurons): potentials at bin k, spikes and traces
         # at bin k+1
         c.gain = cont_gain[k]
-        for i in range(n_own):
-            x_targ[i] = 0.0
-            x_in[i] = 0.0
         if c.apical_factor != 0.0:  # else 0 * x_targ: leaving it 0 is exact
+            for i in range(n_own):
+                x_targ[i] = 0.0
             for o in range(O):
                 yk = y_T[<Py_ssize_t> k * O + o]
                 for i in range(n_own):
                     x_targ[i] = x_targ[i] + j_targ_T[<Py_ssize_t> o * N + r0 + i] * yk
+        # Skipping the clock's zeros is exact.  With a single input on, at 1
+        # (the published clock), its weights are the sum itself: 0 + x * 1 is
+        # x, so the step reads them in place.
+        n_on = 0
         for m in range(n_in):
-            yk = clock_T[<Py_ssize_t> k * n_in + m]
-            if yk != 0.0:  # the clock is one-hot: skipping zeros is exact
-                for i in range(n_own):
-                    x_in[i] = x_in[i] + j_in_T[<Py_ssize_t> m * N + r0 + i] * yk
-        lttb_step(&c, n_own, drive, wdrive, x_targ, x_in, apical_cont + r0, basal_cont + r0,
+            if clock_T[<Py_ssize_t> k * n_in + m] != 0.0:
+                n_on += 1
+                m_on = m
+        if n_on == 1 and clock_T[<Py_ssize_t> k * n_in + m_on] == 1.0:
+            x_in_k = j_in_T + <Py_ssize_t> m_on * N + r0
+        else:
+            for i in range(n_own):
+                x_in[i] = 0.0
+            for m in range(n_in):
+                yk = clock_T[<Py_ssize_t> k * n_in + m]
+                if yk != 0.0:
+                    for i in range(n_own):
+                        x_in[i] = x_in[i] + j_in_T[<Py_ssize_t> m * N + r0 + i] * yk
+            x_in_k = x_in
+        lttb_step(&c, n_own, drive, wdrive, x_targ, x_in_k, apical_cont + r0, basal_cont + r0,
                   VapicRec, Vapic, Vsoma, prox, prox_prev, dist, soma, wsoma,
                   Sf + r0, Sf_prev + r0, Sfs, W, Bf, Bfr, Bft, Sw, sum_d, sum_d2)
         if nt > 1:
