@@ -204,8 +204,11 @@ cdef inline int _own_end(Trial* tr, int q, int nt) noexcept nogil:
 # 8), then 5 private vectors over all N neurons (length S, a multiple of 8),
 # then its spike list and plastic rows (2 S ints) and its plastic flags
 # (L bytes), rounded up to whole pages.
-DEF N_OWN_VECTORS = 21
-DEF N_FULL_VECTORS = 5
+cdef enum:
+    N_OWN_VECTORS = 21
+    N_FULL_VECTORS = 5
+    V_SUM_D = 19   # the own vectors that run_trial sums at the end
+    V_SUM_D2 = 20
 
 
 cdef inline size_t _round8(size_t n) noexcept nogil:
@@ -289,8 +292,8 @@ cdef void _run(Trial* tr, int tid, int nt) noexcept nogil:
     cdef double* dist = blk + 16 * L        # S_apic_dist
     cdef double* soma = blk + 17 * L        # S_soma
     cdef double* wsoma = blk + 18 * L       # S_wind_soma
-    cdef double* sum_d = blk + 19 * L       # per neuron: sum of B_filt_rec - B_filt
-    cdef double* sum_d2 = blk + 20 * L      # per neuron: sum of its square
+    cdef double* sum_d = blk + V_SUM_D * L    # per neuron: sum of B_filt_rec - B_filt
+    cdef double* sum_d2 = blk + V_SUM_D2 * L  # per neuron: sum of its square
     cdef double* Sf = blk + N_OWN_VECTORS * L   # S_filt of every neuron
     cdef double* Sf_prev = Sf + S               # S_filt one bin earlier
     cdef double* dH = Sf + 2 * S
@@ -518,8 +521,8 @@ cdef int _run_team(Trial* tr, int n_threads, double* stats3) noexcept nogil:
         n_q = _own_end(tr, q, n_threads) - r0
         L = _round8(n_q)
         for i in range(n_q):
-            stats3[0] = stats3[0] + (tr.blocks + <size_t> q * tr.block_size + 19 * L)[i]
-            stats3[1] = stats3[1] + (tr.blocks + <size_t> q * tr.block_size + 20 * L)[i]
+            stats3[0] = stats3[0] + (tr.blocks + <size_t> q * tr.block_size + V_SUM_D * L)[i]
+            stats3[1] = stats3[1] + (tr.blocks + <size_t> q * tr.block_size + V_SUM_D2 * L)[i]
         stats3[2] = stats3[2] + tr.row_updates[8 * q]
     free(raw)
     return 1

@@ -149,7 +149,7 @@ def _add_figure_parser(subparsers, spec: FigurePreset) -> None:
     which.add_argument("--seed-list", type=_seed_list, metavar="LIST",
                        help="run these seeds, comma-separated, e.g. 3,7")
     parser.add_argument("--jobs", type=_positive_int, metavar="J",
-                        help="worker processes (default: the number of CPUs)")
+                        help="worker processes, one seed each (default: the number of CPUs)")
     parser.add_argument("--threads", type=_positive_int, metavar="T",
                         help="threads per seed (default: the CPUs the worker processes "
                              "leave free, e.g. 2 for one seed on 2 CPUs); results do not "

@@ -132,6 +132,7 @@ def test_threads_default_comes_from_the_environment(monkeypatch, small_config):
     (8, 3, None, None, (3, 2)),
     (2, 10, 1, None, (1, 2)),      # fewer workers than CPUs: threads fill them
     (2, 10, None, 4, (2, 4)),      # an explicit count wins
+    (1, 5, None, None, (1, 1)),
 ])
 def test_plan_workers(monkeypatch, cpus, seeds, jobs, threads, expected):
     monkeypatch.setattr(runner, "available_cpus", lambda: cpus)
