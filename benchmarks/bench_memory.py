@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/bench_memory.py [--preset fig1] [--epochs E]
+    python benchmarks/bench_memory.py [--preset fig1] [--epochs E] [--threads T]
 
 Runs one seed's whole schedule (the work a ``lttb-reproduce`` worker does) in
 a fresh Python process and prints that process's peak resident set size, as
@@ -10,6 +10,7 @@ the operating system reports it (``getrusage`` maximum RSS).
 """
 
 import argparse
+import os
 import subprocess
 import sys
 
@@ -31,10 +32,14 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--preset", default="fig1")
     parser.add_argument("--epochs", default="-", help="shorter schedule (default: the preset's)")
+    parser.add_argument("--threads", type=int, default=1, help="threads of the seed (default 1)")
     args = parser.parse_args(argv)
+    env = dict(os.environ, LTTB_NUM_THREADS=str(args.threads))
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(variable, "1")  # as in a lttb-reproduce worker
     out = subprocess.run([sys.executable, "-c", CHILD.format(), args.preset, args.epochs],
-                         check=True, capture_output=True, text=True).stdout.split()
-    print(f"preset {args.preset}: one seed's schedule took {out[1]} s; "
+                         check=True, capture_output=True, text=True, env=env).stdout.split()
+    print(f"preset {args.preset}, {args.threads} thread(s): one seed's schedule took {out[1]} s; "
           f"peak resident memory of the worker process: {out[0]} MiB")
     return 0
 
