@@ -174,9 +174,10 @@ class LocalBackend(Backend):
     Notes
     -----
     Workers are started with the ``spawn`` method and ignore ``SIGINT``
-    (the parent stops them on Ctrl-C), exactly like :func:`lttb.runner.run_seeds`.
-    BLAS thread pools are limited to one thread per worker unless the user
-    set the variables.
+    (the parent stops them on Ctrl-C), exactly like :func:`lttb.runner.run_seeds`,
+    and run each task's network on the CPUs the workers leave free
+    (:func:`lttb.runner.plan_workers`).  BLAS thread pools are limited to one
+    thread per worker unless the user set the variables.
     """
 
     def __init__(self, jobs: int | None = None) -> None:
@@ -186,21 +187,23 @@ class LocalBackend(Backend):
         self.description = (f"{self.jobs} local worker process"
                             f"{'es' if self.jobs != 1 else ''}")
 
-    def _executor(self, workers: int) -> ProcessPoolExecutor:
-        from .runner import START_METHOD, _ignore_sigint
+    def _executor(self, workers: int, threads: int) -> ProcessPoolExecutor:
+        from .runner import START_METHOD, _init_worker
 
         for variable in _BLAS_THREADS:
             os.environ.setdefault(variable, "1")
         return ProcessPoolExecutor(max_workers=workers, mp_context=get_context(START_METHOD),
-                                   initializer=_ignore_sigint)
+                                   initializer=_init_worker, initargs=(threads,))
 
     def run(self, function: Callable, tasks: Mapping[Any, tuple], *, retries: int = 2,
             priorities: Mapping[Any, float] | None = None) -> Iterator[Outcome]:
-        from .runner import _stop_workers
+        from .runner import _stop_workers, plan_workers
 
         if not tasks:
             return
-        workers = max(1, min(self.jobs, len(tasks)))
+        # as for the figure commands: the CPUs fewer tasks leave free become
+        # threads of each task's simulation
+        workers, threads = plan_workers(len(tasks), self.jobs)
         pending = deque(_ordered(tasks, priorities))
         attempts: Counter = Counter()
         in_flight: dict = {}
@@ -209,7 +212,7 @@ class LocalBackend(Backend):
         try:
             while pending or in_flight:
                 if executor is None:
-                    executor = self._executor(workers)
+                    executor = self._executor(workers, threads)
                 # One task per worker: a dying worker can only take the tasks
                 # that were actually running with it.
                 broken = False
