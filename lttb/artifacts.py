@@ -121,7 +121,16 @@ def find_artifacts(directory: str | os.PathLike) -> list[Path]:
 # --------------------------------------------------------------------------- building
 
 def platform_info() -> dict[str, str]:
-    """Interpreter, OS and NumPy versions; deliberately no host name or path."""
+    """Interpreter, OS and NumPy versions; deliberately no host name or path.
+
+    Also how the core ran (which tell how to read ``wall_seconds``, not the
+    results, which they do not change): ``threads``, the threads of each
+    trial (:func:`lttb.network.default_threads` of the process that ran the
+    seed), and ``kernels``, the SIMD path of the compiled core.
+    """
+    from . import _core
+    from .network import default_threads
+
     return {
         "python": _platform.python_version(),
         "implementation": _platform.python_implementation(),
@@ -129,6 +138,8 @@ def platform_info() -> dict[str, str]:
         "release": _platform.release(),
         "machine": _platform.machine(),
         "numpy": np.__version__,
+        "threads": str(default_threads() if _core.openmp_enabled() else 1),
+        "kernels": _core.select_kernels(),
     }
 
 

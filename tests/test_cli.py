@@ -18,7 +18,7 @@ import lttb
 from lttb import artifacts as A
 from lttb import load_config
 from lttb.cli import FIGURES, main
-from lttb.runner import RunReport, run_seeds
+from lttb.runner import RunReport, plan_workers, run_seeds
 
 HERE = Path(__file__).parent
 TINY = dict(N=60, Ne=48, Ni=12, T=120, epochs=2, iters_per_epoch=5)
@@ -157,6 +157,17 @@ def test_determinism_across_runs_and_job_counts(finished_run, reference_run):
     theirs = load_all(reference_run)
     for name in ("seed-0000.json", "seed-0001.json"):
         assert ours[name] == theirs[name]
+
+
+def test_artifacts_record_the_threads_of_their_run(finished_run, reference_run):
+    # --jobs 2 with two seeds and --jobs 1 with three: on a 2-CPU machine one
+    # thread per seed, then two; the numbers above are the same either way.
+    for directory, n_seeds, jobs in ((finished_run, 2, 2), (reference_run, 3, 1)):
+        expected = str(plan_workers(n_seeds, jobs)[1])
+        for path in A.find_artifacts(directory):
+            platform = A.read_artifact(path)["platform"]
+            assert platform["threads"] == expected
+            assert platform["kernels"] in ("default", "scalar", "avx", "avx512")
 
 
 # --------------------------------------------------------------------------- bad input
