@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import _core
 from ._version import __version__
 from .config import ConfigError, load_config, parse_override
 from .fig2 import check_config as check_fig2_config
@@ -399,6 +400,11 @@ def _run_figure(args: argparse.Namespace) -> int:
         if keep:
             _say(args.quiet, f"resuming: keeping seed{'s' if len(keep) > 1 else ''} "
                              f"{', '.join(map(str, keep))}")
+
+    if args.threads is not None and args.threads > 1 and not _core.openmp_enabled():
+        print(f"{PROG}: this build of lttb has no OpenMP (see the README, Install); "
+              f"--threads {args.threads} is ignored and each seed runs on one thread",
+              file=sys.stderr)
 
     # Everything is checked: from here on files are written.
     out.mkdir(parents=True, exist_ok=True)

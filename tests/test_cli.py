@@ -170,6 +170,16 @@ def test_artifacts_record_the_threads_of_their_run(finished_run, reference_run):
             assert platform["kernels"] in ("default", "scalar", "avx", "avx512")
 
 
+def test_threads_without_openmp_are_ignored_with_a_notice(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(lttb._core, "openmp_enabled", lambda: False)
+    out = tmp_path / "out"
+    assert run("--seeds", "1", "--threads", "2", "--out", str(out), "--quiet",
+               "--no-figures") == 0
+    assert "no OpenMP" in capsys.readouterr().err
+    # the plan (made in this process, which the patch reaches) gave the worker one thread
+    assert A.read_artifact(out / "seed-0000.json")["platform"]["threads"] == "1"
+
+
 # --------------------------------------------------------------------------- bad input
 
 def bad_input_cases(tmp_path):
