@@ -77,7 +77,7 @@ def main(argv=None):
         cores[n].threads = n
 
     print(f"lttb {lttb.__version__}, preset {args.preset}: N={cfg['N']}, T={cfg['T']}, "
-          f"contexts={cfg['n_contexts']}; kernels: {_core.select_kernels()}; "
+          f"contexts={cfg['n_contexts']}; kernels: {_core.kernels_in_use()}; "
           f"OpenMP: {'yes' if _core.openmp_enabled() else 'no'}; "
           f"state after {args.warmup} training iterations")
     train, test = {}, {}

@@ -57,6 +57,7 @@ cdef extern from "_kernels.h" nogil:
                    double* Bfr, double* Bft, double* Sw, double* sum_d, double* sum_d2)
 
 _KERNEL_PATHS = {"default": 0, "scalar": 1, "avx": 2, "avx512": 3}
+_PATH_NAMES = {v: k for k, v in _KERNEL_PATHS.items()}
 
 
 def select_kernels(name=None):
@@ -65,12 +66,16 @@ def select_kernels(name=None):
     All paths give bit-identical results (see ``_kernels.h``); the choice only
     changes speed.  ``None`` picks the fastest this processor supports.
     """
-    names = {v: k for k, v in _KERNEL_PATHS.items()}
     if name is None:
-        return names[lttb_select_kernels(-1)]
+        return _PATH_NAMES[lttb_select_kernels(-1)]
     if name not in _KERNEL_PATHS:
         raise ValueError(f"unknown kernel path {name!r}; one of {sorted(_KERNEL_PATHS)}")
-    return names[lttb_select_kernels(_KERNEL_PATHS[name])]
+    return _PATH_NAMES[lttb_select_kernels(_KERNEL_PATHS[name])]
+
+
+def kernels_in_use():
+    """The SIMD code path the inner kernels run on now (changes nothing)."""
+    return _PATH_NAMES[lttb_kernel_path]
 
 
 select_kernels()

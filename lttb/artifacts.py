@@ -139,7 +139,7 @@ def platform_info() -> dict[str, str]:
         "machine": _platform.machine(),
         "numpy": np.__version__,
         "threads": str(default_threads() if _core.openmp_enabled() else 1),
-        "kernels": _core.select_kernels(),
+        "kernels": _core.kernels_in_use(),
     }
 
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import lttb
+import lttb.artifacts
 from lttb import _core
 from lttb.network import Network, StateError, clock, draw_initial_state, expected_shapes
 from lttb.reference import ReferenceNetwork, sigmoid
@@ -121,6 +122,17 @@ def test_kernel_paths_are_bit_identical():
         np.testing.assert_array_equal(first[3], other[3])
     with pytest.raises(ValueError, match="unknown kernel path"):
         _core.select_kernels("sse9")
+
+
+def test_kernels_in_use_reports_without_choosing():
+    try:
+        assert _core.select_kernels("scalar") == "scalar"
+        assert _core.kernels_in_use() == "scalar"
+        # an artifact records the path in use and leaves it selected
+        assert lttb.artifacts.platform_info()["kernels"] == "scalar"
+        assert _core.kernels_in_use() == "scalar"
+    finally:
+        _core.select_kernels()
 
 
 # -- reproducibility -------------------------------------------------------------
