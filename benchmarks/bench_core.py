@@ -12,34 +12,18 @@ runs, and the ratios of the medians.  Everything runs in this process, the
 oracle between the core's runs, so the ratios are measured under the same
 machine load.
 
-BLAS is held to one thread (before NumPy is imported): the oracle's
-matrix-vector products are too small to gain from more (measured: the same
-time with one or two OpenBLAS threads), and an idle BLAS thread spinning on
-the second core slows the core by about 10 %.
+BLAS is held to one thread (see ``_common.py``).
 """
 
-import os
+import argparse
+import statistics
 
-for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_variable, "1")
+from _common import timed  # first: it holds BLAS to one thread before NumPy loads
 
-import argparse  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
-
-import lttb  # noqa: E402
-from lttb import _core  # noqa: E402
-from lttb.network import Network  # noqa: E402
-from lttb.reference import ReferenceNetwork  # noqa: E402
-
-
-def timed(fn, repeats):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return times
+import lttb
+from lttb import _core
+from lttb.network import Network
+from lttb.reference import ReferenceNetwork
 
 
 def describe(label, times):

@@ -14,6 +14,8 @@ import os
 import subprocess
 import sys
 
+from lttb.runner import limit_blas_threads
+
 CHILD = """
 import resource, sys, time
 import lttb
@@ -35,8 +37,7 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=1, help="threads of the seed (default 1)")
     args = parser.parse_args(argv)
     env = dict(os.environ, LTTB_NUM_THREADS=str(args.threads))
-    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        env.setdefault(variable, "1")  # as in a lttb-reproduce worker
+    limit_blas_threads(env)  # as in a lttb-reproduce worker
     out = subprocess.run([sys.executable, "-c", CHILD.format(), args.preset, args.epochs],
                          check=True, capture_output=True, text=True, env=env).stdout.split()
     print(f"preset {args.preset}, {args.threads} thread(s): one seed's schedule took {out[1]} s; "

@@ -10,30 +10,22 @@ no longer zero and the plastic rows are as many as in a real run, then timed
 on each number of threads.  Prints the median milliseconds per training
 iteration and per short test, the mean number of somatic spikes per bin, and
 the exponent of the growth between successive sizes (cost ~ N^k).  BLAS is
-held to one thread, as in ``bench_core.py``.
+held to one thread (see ``_common.py``).
 """
 
-import os
+import argparse
+import math
+import statistics
 
-for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_variable, "1")
+from _common import timed  # first: it holds BLAS to one thread before NumPy loads
 
-import argparse  # noqa: E402
-import math  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
-
-import lttb  # noqa: E402
-from lttb import _core  # noqa: E402
-from lttb.network import Network  # noqa: E402
+import lttb
+from lttb import _core
+from lttb.network import Network
 
 
 def median_ms(fn, repeats):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
+    times = timed(fn, repeats)
     return 1e3 * statistics.median(times), 1e3 * min(times), 1e3 * max(times)
 
 

@@ -63,7 +63,6 @@ DASK_EXTRA_HINT = 'pip install "lttb[dask]"'
 _POLL_SECONDS = 0.1
 #: How long to wait for a remote scheduler before giving up.
 CONNECT_TIMEOUT = "20s"
-_BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 class BackendError(RuntimeError):
@@ -188,10 +187,9 @@ class LocalBackend(Backend):
                             f"{'es' if self.jobs != 1 else ''}")
 
     def _executor(self, workers: int, threads: int) -> ProcessPoolExecutor:
-        from .runner import START_METHOD, _init_worker
+        from .runner import START_METHOD, _init_worker, limit_blas_threads
 
-        for variable in _BLAS_THREADS:
-            os.environ.setdefault(variable, "1")
+        limit_blas_threads(os.environ)
         return ProcessPoolExecutor(max_workers=workers, mp_context=get_context(START_METHOD),
                                    initializer=_init_worker, initargs=(threads,))
 

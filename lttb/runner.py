@@ -99,6 +99,23 @@ def _init_worker(threads: int) -> None:
     os.environ[THREADS_VARIABLE] = str(threads)
 
 
+#: Environment variables that size the BLAS thread pools.
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def limit_blas_threads(env) -> None:
+    """Set the BLAS thread pools of worker processes to one thread, in ``env``.
+
+    A worker's threads are its simulation's own (see :func:`plan_workers`);
+    BLAS pools would only compete with them for the cores.  Spawned workers
+    read these before importing NumPy; a value the user set is kept.  (The
+    core asks OpenMP for its threads explicitly, so ``OMP_NUM_THREADS`` does
+    not limit it.)
+    """
+    for variable in BLAS_THREAD_VARIABLES:
+        env.setdefault(variable, "1")
+
+
 def plan_workers(n_seeds: int, jobs: int | None = None,
                  threads: int | None = None) -> tuple[int, int]:
     """Worker processes and threads per seed for a run of ``n_seeds`` seeds.
@@ -387,13 +404,7 @@ def run_seeds(figure: str, cfg: Mapping[str, Any], seeds: Sequence[int],
     jobs, threads = plan_workers(len(pending), jobs, threads)
     n_iterations = schedule_of(cfg)["n_iterations"]
     context = get_context(START_METHOD)
-    # A worker's threads are its simulation's own (see plan_workers); BLAS
-    # thread pools in the workers would only compete with them for the cores.
-    # Spawned workers read these before importing NumPy; a user's setting
-    # wins.  (The core asks OpenMP for its threads explicitly, so
-    # OMP_NUM_THREADS does not limit it.)
-    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(variable, "1")
+    limit_blas_threads(os.environ)
     manager = executor = queue = None
     bars = _Bars(len(pending), n_iterations, jobs, quiet)
     try:
