@@ -160,7 +160,10 @@ def draw_initial_state(cfg, seed):
     -------
     dict
         Arrays ``J, w, j_in, j_targ, Jout, Bias, j_basal_cont,
-        j_apical_cont, I_clock, targets`` (``J`` pinned).
+        j_apical_cont, I_clock, targets``.  ``J`` is pinned
+        (:func:`pin_weights`: sign constraints, no inhibitory rows, zero
+        diagonal) only when ``cfg["pin"]`` is true; with pinning off it is
+        the raw draw, diagonal included, as the Figure 2 notebook leaves it.
     """
     rng = np.random.default_rng(seed)
     N, Ne, I, O, T = cfg["N"], cfg["Ne"], cfg["I"], cfg["O"], cfg["T"]
@@ -176,7 +179,8 @@ def draw_initial_state(cfg, seed):
         "Bias": np.zeros(O),
     }
     state["j_targ"][Ne:, :] = 0.0
-    pin_weights(state["J"], Ne)
+    if cfg["pin"]:
+        pin_weights(state["J"], Ne)
     state["I_clock"] = clock(I, T)
     state["targets"] = target_trajectories(rng, n_ctx, O, T, cfg["dt"])
     p = cfg["p_sparse_cont"]

@@ -16,7 +16,7 @@ from lttb import artifacts as A
 from lttb import fig2, load_config, plotting
 from lttb.cli import FIGURES, main
 from lttb.config import ConfigError
-from lttb.network import Network, draw_initial_state
+from lttb.network import Network, draw_initial_state, pin_weights
 from lttb.reference import ReferenceNetwork
 
 HERE = Path(__file__).parent
@@ -76,6 +76,47 @@ def test_sparsification_only_zeroes_entries_of_the_same_draw():
     assert abs(fraction - 0.5) < 0.05
     for name in ("J", "w", "j_in", "Jout", "targets", "I_clock"):
         np.testing.assert_array_equal(sparse[name], dense[name])
+
+
+# --------------------------------------------------------------------------- pinning
+
+def test_fig2_preset_never_pins():
+    """The Figure 2 notebook trains without any pinning (MODEL.md, Figure 2)."""
+    assert load_config("fig2")["pin"] is False
+    assert load_config("fig1")["pin"] is True
+
+
+def test_unpinned_initial_state_is_the_raw_draw():
+    """With ``pin`` off, ``J`` keeps its diagonal, its inhibitory rows and both signs."""
+    settings = dict(N=60, Ne=48, Ni=12, T=120, sigma_Jrec=1.0)
+    raw = draw_initial_state(load_config("fig2", **settings), 11)
+    pinned = draw_initial_state(load_config("fig2", pin=True, **settings), 11)
+    J, Ne = raw["J"], 48
+    assert np.all(np.diag(J) != 0)
+    assert np.count_nonzero(J[Ne:]) == J[Ne:].size
+    assert (J[:Ne, :Ne] < 0).any() and (J[:Ne, Ne:] > 0).any()
+    # Pinning is the only difference between the two draws.
+    np.testing.assert_array_equal(pinned["J"], pin_weights(J.copy(), Ne))
+    assert not np.array_equal(pinned["J"], J)
+    for name in ("w", "j_in", "j_targ", "Jout", "Bias", "j_basal_cont", "j_apical_cont",
+                 "I_clock", "targets"):
+        np.testing.assert_array_equal(raw[name], pinned[name])
+
+
+def test_unpinned_training_matches_the_oracle_on_a_raw_draw(tiny_cfg):
+    """Core and oracle agree spike for spike when neither pins, diagonal included."""
+    cfg = dict(tiny_cfg, sigma_Jrec=0.5)
+    state = draw_initial_state(cfg, 3)
+    assert np.all(np.diag(state["J"]) != 0)
+    core = Network.from_arrays(cfg, **state)
+    ref = ReferenceNetwork.from_arrays(cfg, **state)
+    for _ in range(2):
+        a, b = core.train_iteration(record=True), ref.train_iteration(record=True)
+        np.testing.assert_array_equal(a.S_soma, b.S_soma)
+        np.testing.assert_array_equal(a.S_wind, b.S_wind)
+    np.testing.assert_allclose(core.J, ref.J, rtol=1e-12, atol=1e-12)
+    # nothing pinned the learned J: the inhibitory rows learned too
+    assert np.any(core.J[cfg["Ne"]:] != 0) and np.all(np.diag(core.J) != 0)
 
 
 # --------------------------------------------------------------------------- read-out switch
@@ -452,3 +493,24 @@ def test_help_lists_fig2(capsys):
     assert main(["--help"]) == 0
     assert "fig2" in capsys.readouterr().out
     assert lttb.load_config(FIGURES["fig2"].preset)["epochs"] == 5
+
+
+def test_cli_fig2_with_pinning_reproduces_release_0_1_0(tmp_path):
+    """``--set pin=true`` gives the numbers of 0.1.0, whose Figure 2 preset pinned ``J``.
+
+    ``tests/test_fig2/pinned-0.1.0-seed-0000.json`` was written by lttb 0.1.0
+    with this command (before the preset changed to ``pin: false``).
+    """
+    golden = A.read_artifact(HERE / "test_fig2" / "pinned-0.1.0-seed-0000.json")
+    assert golden["lttb_version"] == "0.1.0" and golden["config"]["pin"] is True
+    # Ten iterations per epoch: enough for pinning to change the outputs.
+    args = [*TINY_ARGS, "--iters-per-epoch", "10", "--seeds", "1", "--quiet", "--no-figures"]
+    pinned, unpinned = tmp_path / "pinned", tmp_path / "unpinned"
+    assert main(["fig2", *args, "--set", "pin=true", "--out", str(pinned)]) == 0
+    assert A.comparable(A.read_artifact(pinned / "seed-0000.json")) == A.comparable(golden)
+    # The preset (pin off) learns something else from the same seed.
+    assert main(["fig2", *args, "--out", str(unpinned)]) == 0
+    other = A.read_artifact(unpinned / "seed-0000.json")
+    assert other["config"] == dict(golden["config"], pin=False)
+    assert other["targets"] == golden["targets"]
+    assert other["outer_mse"] != golden["outer_mse"]
