@@ -3,7 +3,7 @@
 Importing this module holds BLAS to one thread, as in a ``lttb-reproduce``
 worker, so it must be imported before NumPy (``lttb`` imports NumPy, which is
 why the variables are listed here and not taken from
-``lttb.runner.BLAS_THREAD_VARIABLES``).  For the core against the oracle:
+``lttb.run.planning.BLAS_THREAD_VARIABLES``).  For the core against the oracle:
 the oracle's matrix-vector products are too small to gain from more BLAS
 threads (measured: the same time with one or two OpenBLAS threads), and an
 idle BLAS thread spinning on the second core slows the core by about 10 %.

@@ -6,7 +6,7 @@ Usage::
 
 Prints milliseconds per training iteration (one plastic trial per context) and
 per short test (one trial per context, no plasticity) for ``lttb.Network`` on
-each number of threads and for ``lttb.reference.ReferenceNetwork``, all
+each number of threads and for ``lttb.model.ReferenceNetwork``, all
 started from the same trained state: the median and the spread of several
 runs, and the ratios of the medians.  Everything runs in this process, the
 oracle between the core's runs, so the ratios are measured under the same
@@ -22,8 +22,8 @@ from _common import timed  # first: it holds BLAS to one thread before NumPy loa
 
 import lttb
 from lttb import _core
-from lttb.network import Network
-from lttb.reference import ReferenceNetwork
+from lttb.model import Network, ReferenceNetwork
+from lttb.model.state import STATE_ARRAYS
 
 
 def describe(label, times):
@@ -53,7 +53,7 @@ def main(argv=None):
     warm = Network.from_seed(cfg, args.seed)
     for _ in range(args.warmup):
         warm.train_iteration()
-    state = {name: getattr(warm, name) for name in Network._ARRAYS}
+    state = {name: getattr(warm, name) for name in STATE_ARRAYS}
     ref = ReferenceNetwork.from_arrays(cfg, **state)
     cores = {}
     for n in thread_counts:

@@ -14,12 +14,12 @@ import os
 import subprocess
 import sys
 
-from lttb.runner import limit_blas_threads
+from lttb.run.planning import limit_blas_threads
 
 CHILD = """
 import resource, sys, time
 import lttb
-from lttb.protocol import run_schedule
+from lttb.model.training import run_schedule
 cfg = lttb.load_config(sys.argv[1], **({{}} if sys.argv[2] == "-" else {{"epochs": int(sys.argv[2])}}))
 start = time.perf_counter()
 run_schedule(cfg, 0)

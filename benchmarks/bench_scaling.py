@@ -21,7 +21,7 @@ from _common import timed  # first: it holds BLAS to one thread before NumPy loa
 
 import lttb
 from lttb import _core
-from lttb.network import Network
+from lttb.model import Network
 
 
 def median_ms(fn, repeats):

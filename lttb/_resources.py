@@ -1,8 +1,8 @@
 """Access to the data files shipped with the package: JSON schemas and presets.
 
 Schemas are kept in the top-level ``schemas/`` directory of the source tree and
-copied into the wheel as ``lttb/schemas/``. Presets live inside the package, in
-``lttb/presets/*.json``. Everything goes through :mod:`importlib.resources` so
+copied into the wheel as ``lttb/schemas/``. Presets live inside the package,
+one per experiment folder: ``lttb/experiments/<name>/preset.json``. Everything goes through :mod:`importlib.resources` so
 that the package also works when it is not installed as plain files.
 """
 
@@ -66,27 +66,30 @@ def read_schema(name: str) -> dict[str, Any]:
     )
 
 
-def _presets_dir() -> Traversable:
-    return files(_PACKAGE) / "presets"
+def _experiments_dir() -> Traversable:
+    return files(_PACKAGE) / "experiments"
+
+
+#: File name of an experiment's preset inside its folder.
+PRESET_FILE = "preset" + _PRESET_SUFFIX
 
 
 def list_presets() -> list[str]:
     """Names of the presets shipped with the package.
 
+    Each experiment folder ``lttb/experiments/<name>/`` that holds a
+    ``preset.json`` gives the preset ``<name>``.
+
     Returns
     -------
     list of str
-        Sorted preset names (file names in ``lttb/presets/`` without the
-        ``.json`` suffix), e.g. ``["fig1", "fig2"]``.
+        Sorted preset names, e.g. ``["fig1", "fig2"]``.
     """
-    directory = _presets_dir()
+    directory = _experiments_dir()
     if not directory.is_dir():
         return []
-    return sorted(
-        entry.name[: -len(_PRESET_SUFFIX)]
-        for entry in directory.iterdir()
-        if entry.name.endswith(_PRESET_SUFFIX) and entry.is_file()
-    )
+    return sorted(entry.name for entry in directory.iterdir()
+                  if entry.is_dir() and (entry / PRESET_FILE).is_file())
 
 
 def preset_path(name: str) -> Traversable:
@@ -100,8 +103,9 @@ def preset_path(name: str) -> Traversable:
     Returns
     -------
     importlib.resources.abc.Traversable
-        The preset resource (a :class:`pathlib.Path` for a regular install);
-        read it with ``.read_text(encoding="utf-8")``.
+        The preset resource ``lttb/experiments/<name>/preset.json`` (a
+        :class:`pathlib.Path` for a regular install); read it with
+        ``.read_text(encoding="utf-8")``.
 
     Raises
     ------
@@ -111,7 +115,7 @@ def preset_path(name: str) -> Traversable:
         If `name` is not a plain name.
     """
     _check_plain_name(name, "preset")
-    resource = _presets_dir() / (name + _PRESET_SUFFIX)
+    resource = _experiments_dir() / name / PRESET_FILE
     if not resource.is_file():
         available = ", ".join(list_presets()) or "none"
         raise FileNotFoundError(f"no preset named {name!r} (available presets: {available})")

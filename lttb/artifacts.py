@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import json
-import math
 import os
 import platform as _platform
 import re
@@ -30,10 +29,9 @@ from jsonschema import Draft202012Validator
 
 from ._resources import list_presets, read_schema
 from ._version import __version__
-from .config import ConfigError, load_config, validate_config
-from .fig2 import context_tests_problems, summarize_context_tests
-from .protocol import mean_sd, schedule_of
-from .protocol import nested_shape as _shape
+from .config import ConfigError, load_config, schedule_of, validate_config
+from .experiments.catalog import names as figure_names
+from .experiments.catalog import results_of
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -48,7 +46,11 @@ __all__ = [
     "read_artifact",
     "find_artifacts",
     "same_run",
+    "comparable",
+    "utc_now",
+    "platform_info",
     "summarize",
+    "write_summary",
     "write_json_atomic",
     "temporary_sibling",
 ]
@@ -120,47 +122,51 @@ def find_artifacts(directory: str | os.PathLike) -> list[Path]:
 
 # --------------------------------------------------------------------------- building
 
-def platform_info() -> dict[str, str]:
+def platform_info(runtime: Mapping[str, str] | None = None) -> dict[str, str]:
     """Interpreter, OS and NumPy versions; deliberately no host name or path.
 
-    Also how the core ran (which tell how to read ``wall_seconds``, not the
-    results, which they do not change): ``threads``, the threads of each
-    trial (:func:`lttb.network.default_threads` of the process that ran the
-    seed), and ``kernels``, the SIMD path of the compiled core.
+    Parameters
+    ----------
+    runtime : mapping, optional
+        How the engine ran, e.g. :func:`lttb.model.engines.runtime_info`:
+        ``threads`` (threads per trial) and ``kernels`` (SIMD path of the
+        compiled core).  They tell how to read ``wall_seconds``, not the
+        results, which they do not change.
     """
-    from . import _core
-    from .network import default_threads
-
-    return {
+    info = {
         "python": _platform.python_version(),
         "implementation": _platform.python_implementation(),
         "system": _platform.system(),
         "release": _platform.release(),
         "machine": _platform.machine(),
         "numpy": np.__version__,
-        "threads": str(default_threads() if _core.openmp_enabled() else 1),
-        "kernels": _core.kernels_in_use(),
     }
+    info.update({str(k): str(v) for k, v in (runtime or {}).items()})
+    return info
 
 
-def _utc_now() -> str:
+def utc_now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
 
 def build_artifact(figure: str, cfg: Mapping[str, Any], result: Mapping[str, Any],
-                   wall_seconds: float) -> dict[str, Any]:
+                   wall_seconds: float, *, runtime: Mapping[str, str] | None = None
+                   ) -> dict[str, Any]:
     """Assemble a seed's artifact from a protocol result.
 
     Parameters
     ----------
     figure : str
-        Name of the figure protocol, e.g. ``"fig1"``.
+        Name of the figure protocol, e.g. ``"fig1"``; its ``results`` module
+        (:mod:`lttb.experiments.catalog`) names the keys kept from `result`.
     cfg : mapping
         The complete configuration the seed ran with.
     result : mapping
-        What :func:`lttb.protocol.run_schedule` returned.
+        What the figure's protocol returned.
     wall_seconds : float
         Wall-clock time of the protocol.
+    runtime : mapping, optional
+        How the engine ran (see :func:`platform_info`).
 
     Returns
     -------
@@ -175,20 +181,17 @@ def build_artifact(figure: str, cfg: Mapping[str, Any], result: Mapping[str, Any
     artifact = {
         "schema_version": SCHEMA_VERSION,
         "lttb_version": __version__,
-        "created": _utc_now(),
-        "platform": platform_info(),
+        "created": utc_now(),
+        "platform": platform_info(runtime),
         "figure": str(figure),
         "seed": int(result["seed"]),
         "config": dict(cfg),
         "schedule": dict(result["schedule"]),
         "wall_seconds": float(wall_seconds),
     }
-    for key in ("targets", "contexts", "context_trace", "output_first_bin", "outputs",
-                "test_iterations", "outer_mse", "inner_error", "full_test_mse",
-                "final_outer_mse", "raster_context", "spikes", "bursts"):
-        artifact[key] = result[key]
-    if "context_tests" in result:  # Figure 2 (schema version 2)
-        artifact["context_tests"] = result["context_tests"]
+    for key in results_of(str(figure)).RESULT_KEYS:
+        if key in result:
+            artifact[key] = result[key]
     validate_artifact(artifact)
     return artifact
 
@@ -225,7 +228,7 @@ def _complete_config(artifact: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _consistency_problems(artifact: Mapping[str, Any]) -> list[str]:
-    """Cross-field rules a JSON schema cannot express (shapes from the config)."""
+    """Cross-field rules a JSON schema cannot express: the common ones, then the figure's."""
     try:
         cfg = validate_config(_complete_config(artifact))
     except ConfigError as exc:
@@ -233,40 +236,7 @@ def _consistency_problems(artifact: Mapping[str, Any]) -> list[str]:
     problems = []
     if artifact["schedule"] != schedule_of(cfg):
         problems.append("schedule does not follow from the config")
-    n_ctx, O, T, N = cfg["n_contexts"], cfg["O"], cfg["T"], cfg["N"]
-    n_tests = artifact["schedule"]["n_tests"]
-    width = T - 3
-    expected = {
-        "targets": (n_ctx, O, T),
-        "context_trace": (n_ctx, n_ctx, T),
-        "outputs/teacher_on": (n_ctx, O, width),
-        "outputs/teacher_off": (n_ctx, O, width),
-        "full_test_mse/teacher_on": (n_ctx, n_ctx),
-        "full_test_mse/teacher_off": (n_ctx, n_ctx),
-        "outer_mse": (n_tests, n_ctx) if n_tests else (0,),
-        "inner_error": (n_tests,),
-        "test_iterations": (n_tests,),
-        "contexts": (n_ctx,),
-    }
-    for where, shape in expected.items():
-        value = artifact
-        for part in where.split("/"):
-            value = value[part]
-        got = _shape(value)
-        if got != shape:
-            problems.append(f"{where}: shape {got if got is not None else 'ragged'}, "
-                            f"expected {shape} for its config")
-    every = artifact["schedule"]["test_every"]
-    if artifact["test_iterations"] != [every * (i + 1) for i in range(n_tests)]:
-        problems.append("test_iterations do not follow the schedule")
-    if not 0 <= artifact["raster_context"] < n_ctx:
-        problems.append(f"raster_context {artifact['raster_context']} out of range")
-    for key in ("spikes", "bursts"):
-        bad = [pair for pair in artifact[key] if pair[0] >= N or pair[1] >= T]
-        if bad:
-            problems.append(f"{key}: [neuron, bin] {bad[0]} outside {N} neurons x {T} bins")
-    problems += context_tests_problems(artifact, cfg)
-    return problems
+    return problems + results_of(artifact["figure"]).problems(artifact, cfg)
 
 
 def validate_artifact(artifact: Any, path: str | os.PathLike | None = None) -> None:
@@ -482,15 +452,8 @@ def comparable(artifact: Mapping[str, Any]) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- summary
 
-def _finite(value: Any) -> float | None:
-    if value is None:
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
-
-
 def summarize(artifacts: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
-    """Final outer MSE of each seed, with their mean and standard deviation.
+    """The summary of a set of seeds (``summary.json``).
 
     Parameters
     ----------
@@ -501,34 +464,24 @@ def summarize(artifacts: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     -------
     dict
         ``schema_version``, ``lttb_version``, ``created``, ``figure_names`` (the
-        figure names present), ``seeds``, ``final_outer_mse`` (one entry per
-        seed: ``seed``, ``final_outer_mse``, ``wall_seconds``, ``file``),
-        ``mean``, ``sd`` (sample standard deviation, ``ddof=1``; ``null`` for
-        fewer than two seeds), ``n`` and ``total_wall_seconds``.  Seeds whose
-        final MSE is ``null`` are listed but left out of the statistics.
-        When some artifacts hold Figure 2 tests, also ``context_tests``
-        (see :func:`lttb.fig2.summarize_context_tests`).
+        figure names present), ``seeds``, then what each figure present adds
+        (its ``results.summarize`` of all the artifacts, in catalog order:
+        Figure 1's ``final_outer_mse`` per seed, ``mean``, ``sd``, ``n``;
+        Figure 2 adds ``context_tests``), and ``total_wall_seconds``.
     """
     items = sorted(artifacts, key=lambda a: (a["figure"], a["seed"]))
-    per_seed = [{"seed": a["seed"], "final_outer_mse": _finite(a["final_outer_mse"]),
-                 "wall_seconds": a["wall_seconds"], "file": artifact_name(a["seed"])}
-                for a in items]
-    mean, sd, n = mean_sd(p["final_outer_mse"] for p in per_seed)
-    summary = {
+    present = {a["figure"] for a in items}
+    summary: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "lttb_version": __version__,
-        "created": _utc_now(),
-        "figure_names": sorted({a["figure"] for a in items}),
+        "created": utc_now(),
+        "figure_names": sorted(present),
         "seeds": [a["seed"] for a in items],
-        "final_outer_mse": per_seed,
-        "mean": mean,
-        "sd": sd,
-        "n": n,
-        "total_wall_seconds": float(sum(a["wall_seconds"] for a in items)),
     }
-    context = summarize_context_tests(items)
-    if context is not None:
-        summary["context_tests"] = context
+    known = [name for name in figure_names() if name in present]
+    for name in known or ([sorted(present)[0]] if present else ["fig1"]):
+        summary.update(results_of(name).summarize(items))
+    summary["total_wall_seconds"] = float(sum(a["wall_seconds"] for a in items))
     return summary
 
 

@@ -42,6 +42,8 @@ __all__ = [
     "derive_sizes",
     "parse_override",
     "list_presets",
+    "schedule_of",
+    "format_value",
 ]
 
 SCHEMA_NAME = "config.schema.json"
@@ -535,3 +537,43 @@ def load_config(name_or_path: str | os.PathLike = DEFAULT_BASE, *,
     cfg = apply_overrides(cfg, derive_sizes(file_keys))
     cfg = apply_overrides(cfg, derive_sizes(overrides))
     return validate_config(cfg)
+
+
+def schedule_of(cfg: Mapping[str, Any]) -> dict[str, Any]:
+    """The training schedule a configuration asks for.
+
+    Parameters
+    ----------
+    cfg : mapping
+        A validated configuration.
+
+    Returns
+    -------
+    dict
+        ``epochs``, ``iters_per_epoch``, ``test_every``, ``lr_decay`` (from
+        the configuration), ``n_iterations`` (their product) and ``n_tests``
+        (short tests: one after every ``test_every``-th iteration, counted
+        over the whole run).
+    """
+    epochs = int(cfg["epochs"])
+    per_epoch = int(cfg["iters_per_epoch"])
+    every = int(cfg["test_every"])
+    total = epochs * per_epoch
+    return {
+        "epochs": epochs,
+        "iters_per_epoch": per_epoch,
+        "test_every": every,
+        "lr_decay": float(cfg["lr_decay"]),
+        "n_iterations": total,
+        "n_tests": total // every,
+    }
+
+
+def format_value(value: Any) -> str:
+    """A configuration value as ``--set`` would take it: ``true``, ``10``, ``0.5``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        text = repr(value)
+        return text[:-2] if text.endswith(".0") else text
+    return str(value)

@@ -11,7 +11,7 @@ import signal
 import time
 from pathlib import Path
 
-from lttb.runner import seed_task
+from lttb.run.tasks import seed_task
 
 VICTIM = "LTTB_TEST_VICTIM_SEED"
 WAIT_FOR = "LTTB_TEST_WAIT_FOR"

@@ -8,7 +8,7 @@ with :func:`functools.partial`, which pickles by reference.
 import os
 import signal
 
-from lttb.protocol import run_schedule
+from lttb.model.training import run_schedule
 
 
 def _claim(marker):

@@ -15,7 +15,7 @@ import lttb
 from lttb import artifacts as A
 from lttb import load_config
 from lttb._resources import read_schema
-from lttb.protocol import run_schedule
+from lttb.model.training import run_schedule
 
 TINY = dict(N=60, Ne=48, Ni=12, T=120, epochs=2, iters_per_epoch=5)
 HERE = Path(__file__).parent

@@ -17,8 +17,10 @@ import pytest
 import lttb
 from lttb import artifacts as A
 from lttb import load_config
-from lttb.cli import FIGURES, main
-from lttb.runner import RunReport, plan_workers, run_seeds
+from lttb.cli import main
+from lttb.experiments.catalog import experiment
+from lttb.run.planning import plan_workers
+from lttb.run.seeds import RunReport, run_seeds
 
 HERE = Path(__file__).parent
 TINY = dict(N=60, Ne=48, Ni=12, T=120, epochs=2, iters_per_epoch=5)
@@ -82,7 +84,7 @@ def test_help_lists_figures(capsys):
 
 
 def test_figure_table_is_the_single_place_to_add_a_figure():
-    spec = FIGURES["fig1"]
+    spec = experiment("fig1")
     assert spec.name == spec.preset == "fig1"
     assert load_config(spec.preset)["epochs"] == 25
 
@@ -336,7 +338,7 @@ def test_a_failing_seed_keeps_the_others_and_exits_1(tmp_path, monkeypatch):
 
 def test_failed_run_exit_status(tmp_path, monkeypatch, capsys):
     report = RunReport(completed=[1], failed={0: "RuntimeError: boom"})
-    monkeypatch.setattr("lttb.runner.run_seeds", lambda *args, **kwargs: report)
+    monkeypatch.setattr("lttb.cli.figure.run_seeds", lambda *args, **kwargs: report)
     assert run("--seeds", "2", "--out", str(tmp_path / "o"), "--quiet") == 1
     err = capsys.readouterr().err
     assert "seed 0 failed: RuntimeError: boom" in err and "--resume" in err

@@ -44,6 +44,8 @@ FIG2_CHANGES = {
     "N": 1000, "Ne": 800, "Ni": 200, "I": 50, "n_contexts": 2, "sigma_targ": 30,
     "sigma_apical_cont": 20, "p_sparse_cont": 0.75, "readout": "recurrent",
     "epochs": 5, "iters_per_epoch": 100, "lr_decay": 0.5,
+    # The Figure 2 notebook never pins J (MODEL.md, Figure 2).
+    "pin": False,
 }
 
 

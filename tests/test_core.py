@@ -8,8 +8,10 @@ import pytest
 import lttb
 import lttb.artifacts
 from lttb import _core
-from lttb.network import Network, StateError, clock, draw_initial_state, expected_shapes
-from lttb.reference import ReferenceNetwork, sigmoid
+from lttb.model import Network, ReferenceNetwork, StateError, draw_initial_state
+from lttb.model.engines import runtime_info
+from lttb.model.oracle import sigmoid
+from lttb.model.state import clock, expected_shapes
 
 WEIGHT_TOL = 1e-9
 IMPLEMENTATIONS = [Network, ReferenceNetwork]
@@ -129,7 +131,7 @@ def test_kernels_in_use_reports_without_choosing():
         assert _core.select_kernels("scalar") == "scalar"
         assert _core.kernels_in_use() == "scalar"
         # an artifact records the path in use and leaves it selected
-        assert lttb.artifacts.platform_info()["kernels"] == "scalar"
+        assert lttb.artifacts.platform_info(runtime_info())["kernels"] == "scalar"
         assert _core.kernels_in_use() == "scalar"
     finally:
         _core.select_kernels()

@@ -13,11 +13,13 @@ import pytest
 
 import lttb
 from lttb import artifacts as A
-from lttb import fig2, load_config, plotting
-from lttb.cli import FIGURES, main
+from lttb import load_config
+from lttb.cli import main
 from lttb.config import ConfigError
-from lttb.network import Network, draw_initial_state, pin_weights
-from lttb.reference import ReferenceNetwork
+from lttb.experiments.catalog import experiment
+from lttb.experiments.fig2 import plots, protocol, results
+from lttb.model import Network, ReferenceNetwork, draw_initial_state, pin_weights
+from lttb.plotting.draw import draw_all
 
 HERE = Path(__file__).parent
 V1_SAMPLE = HERE / "test_artifacts" / "artifact-v1-seed-0000.json"
@@ -34,7 +36,7 @@ def tiny_cfg():
 
 @pytest.fixture(scope="module")
 def result(tiny_cfg):
-    return fig2.run_fig2(tiny_cfg, 0)
+    return protocol.run(tiny_cfg, 0)
 
 
 @pytest.fixture(scope="module")
@@ -162,7 +164,7 @@ def test_recurrent_readout_ignores_target_bursts(small_config):
 # --------------------------------------------------------------------------- windows
 
 def test_turnoff_windows_of_the_paper():
-    w = fig2.turnoff_windows(1000, 500, 100)
+    w = results.turnoff_windows(1000, 500, 100)
     assert w == {"before": {"target_bins": [1, 400], "output_columns": [0, 399]},
                  "after": {"target_bins": [601, 997], "output_columns": [600, 996]}}
 
@@ -171,27 +173,27 @@ def test_window_mse_on_a_synthetic_output():
     rng = np.random.default_rng(0)
     T, t, m = 1000, 500, 100
     right, wrong = rng.normal(size=(2, 3, T))
-    w = fig2.turnoff_windows(T, t, m)
+    w = results.turnoff_windows(T, t, m)
     outputs = right[:, 1:T - 2].copy()  # column j is bin j + 1: a perfect read-out
-    assert fig2.window_mse(right, outputs, w["before"]) == 0.0
-    assert fig2.window_mse(right, outputs, w["after"]) == 0.0
+    assert results.window_mse(right, outputs, w["before"]) == 0.0
+    assert results.window_mse(right, outputs, w["after"]) == 0.0
     # Against the wrong target: the variance over exactly the window's entries.
     expected = np.var(wrong[:, 1:401] - right[:, 1:401])
-    assert fig2.window_mse(wrong, outputs, w["before"]) == pytest.approx(expected, rel=1e-12)
+    assert results.window_mse(wrong, outputs, w["before"]) == pytest.approx(expected, rel=1e-12)
     expected = np.var(wrong[:, 601:998] - right[:, 601:998])
-    assert fig2.window_mse(wrong, outputs, w["after"]) == pytest.approx(expected, rel=1e-12)
+    assert results.window_mse(wrong, outputs, w["after"]) == pytest.approx(expected, rel=1e-12)
     # The margin (columns 400..599) and nothing else is left out.
     spoiled = outputs.copy()
     spoiled[:, 400:600] = 99.0
-    assert fig2.window_mse(right, spoiled, w["before"]) == 0.0
-    assert fig2.window_mse(right, spoiled, w["after"]) == 0.0
+    assert results.window_mse(right, spoiled, w["before"]) == 0.0
+    assert results.window_mse(right, spoiled, w["after"]) == 0.0
     for column, window in ((0, "before"), (399, "before"), (600, "after"), (996, "after")):
         spoiled = outputs.copy()
         spoiled[0, column] += 1.0
-        assert fig2.window_mse(right, spoiled, w[window]) > 0, column
+        assert results.window_mse(right, spoiled, w[window]) > 0, column
     # A read-out shifted by one bin is not perfect.
     shifted = right[:, 0:T - 3]
-    assert fig2.window_mse(right, shifted, w["before"]) > 0.01
+    assert results.window_mse(right, shifted, w["before"]) > 0.01
 
 
 @pytest.mark.parametrize("overrides, keys, fragment", [
@@ -203,18 +205,18 @@ def test_window_mse_on_a_synthetic_output():
 def test_check_config_names_the_keys(overrides, keys, fragment):
     cfg = load_config("fig2", **dict(TINY, **overrides))
     with pytest.raises(ConfigError) as info:
-        fig2.check_config(cfg)
+        results.check_config(cfg)
     assert [key for key, _ in info.value.errors] == keys
     assert fragment in str(info.value)
     assert "turnoff_margin" in str(info.value) or keys == ["n_contexts"]
     with pytest.raises(ConfigError):
-        fig2.run_fig2(cfg, 0)
+        protocol.run(cfg, 0)
 
 
 def test_check_config_accepts_the_preset_and_the_edge():
-    fig2.check_config(load_config("fig2"))
-    fig2.check_config(load_config("fig2", **dict(TINY, turnoff_bin=60, turnoff_margin=56)))
-    fig2.check_config(load_config("fig2", **dict(TINY, turnoff_bin=1, turnoff_margin=0)))
+    results.check_config(load_config("fig2"))
+    results.check_config(load_config("fig2", **dict(TINY, turnoff_bin=60, turnoff_margin=56)))
+    results.check_config(load_config("fig2", **dict(TINY, turnoff_bin=1, turnoff_margin=0)))
 
 
 # --------------------------------------------------------------------------- context tests
@@ -224,7 +226,7 @@ def test_context_tests_follow_the_protocol(tiny_cfg, result):
     T, t, m = tiny_cfg["T"], 60, 10
     assert block["apical_factor"] == 0.0 and block["turnoff_bin"] == t
     assert block["turnoff_margin"] == m
-    assert block["windows"] == fig2.turnoff_windows(T, t, m)
+    assert block["windows"] == results.turnoff_windows(T, t, m)
     assert block["raster_neurons"] == min(100, tiny_cfg["N"])
     targets = np.array(result["targets"])
     for c in range(2):
@@ -236,14 +238,14 @@ def test_context_tests_follow_the_protocol(tiny_cfg, result):
         for k in range(2):
             for key, window in (("mse_before", "before"), ("mse_after", "after")):
                 assert block["turnoff"][key][c][k] == pytest.approx(
-                    fig2.window_mse(targets[k], outputs, block["windows"][window]), rel=1e-12)
+                    results.window_mse(targets[k], outputs, block["windows"][window]), rel=1e-12)
 
 
 def test_context_test_rasters_match_the_trials(tiny_cfg):
     net = Network.from_seed(tiny_cfg, 4)
     for _ in range(3):
         net.train_iteration()
-    block = fig2.context_tests(net)["context_tests"]
+    block = protocol.context_tests(net)["context_tests"]
     for c in range(2):
         for part, off in (("full_context", None), ("turnoff", 60)):
             trial = net.run_trial(c, 0.0, context_off_after=off)
@@ -257,7 +259,7 @@ def test_context_test_rasters_match_the_trials(tiny_cfg):
 def test_raster_neurons_are_limited():
     cfg = load_config("fig2", **dict(TINY, N=130, Ne=104, Ni=26))
     net = Network.from_seed(cfg, 1)
-    block = fig2.context_tests(net)["context_tests"]
+    block = protocol.context_tests(net)["context_tests"]
     assert block["raster_neurons"] == 100
     for part in ("full_context", "turnoff"):
         for events in block[part]["spikes"] + block[part]["bursts"]:
@@ -268,7 +270,7 @@ def test_scores_are_means_over_contexts():
     fake = {"full_test_mse": {"teacher_off": [[0.1, 0.5], [0.7, 0.3]]},
             "context_tests": {"turnoff": {"mse_before": [[1.0, 2.0], [4.0, 3.0]],
                                           "mse_after": [[5.0, None], [6.0, 7.0]]}}}
-    scores = fig2.context_scores(fake)
+    scores = results.context_scores(fake)
     assert scores["on_diagonal"] == pytest.approx(0.2)
     assert scores["off_diagonal"] == pytest.approx(0.6)
     assert scores["before_right"] == 2.0 and scores["before_wrong"] == 3.0
@@ -324,7 +326,7 @@ def test_summary_holds_the_context_scores(artifact):
     summary = A.summarize([other, artifact])
     context = summary["context_tests"]
     assert [p["seed"] for p in context["per_seed"]] == [0, 1]
-    ours = fig2.context_scores(artifact)
+    ours = results.context_scores(artifact)
     assert context["per_seed"][0] == {"seed": 0, **ours}
     assert context["on_diagonal"]["mean"] == pytest.approx((ours["on_diagonal"] + 0.2) / 2)
     assert context["off_diagonal"]["sd"] == pytest.approx(
@@ -336,7 +338,7 @@ def test_summary_holds_the_context_scores(artifact):
 # --------------------------------------------------------------------------- figures
 
 def test_context_figures(artifact):
-    figures = plotting.plot_fig2_recall(artifact)
+    figures = plots.plot_fig2_recall(artifact)
     assert list(figures) == ["_context-0", "_context-1"]
     signals, trajectories, raster = figures["_context-1"].axes
     lines = signals.get_lines()
@@ -351,7 +353,7 @@ def test_context_figures(artifact):
     assert len(bursts.get_xdata()) == len(block["full_context"]["bursts"][1])
     assert raster.get_ylim() == (59.5, -0.5)
 
-    turnoff = plotting.plot_fig2_turnoff(artifact)["_context-0"]
+    turnoff = plots.plot_fig2_turnoff(artifact)["_context-0"]
     signals, trajectories, _ = turnoff.axes
     np.testing.assert_array_equal(signals.get_lines()[0].get_ydata(),
                                   0.9 * np.array(block["turnoff"]["context_trace"][0][0]))
@@ -364,9 +366,9 @@ def test_bars_show_mean_and_sd(artifact):
     other = copy.deepcopy(artifact)
     other["seed"] = 1
     other["full_test_mse"]["teacher_off"] = [[0.1, 0.4], [0.6, 0.3]]
-    figure = plotting.plot_fig2_bars([artifact, other])
+    figure = plots.plot_fig2_bars([artifact, other])
     left, right = figure.axes
-    scores = [fig2.context_scores(a) for a in (artifact, other)]
+    scores = [results.context_scores(a) for a in (artifact, other)]
     heights = [patch.get_height() for patch in left.patches]
     assert heights == pytest.approx([np.mean([s["on_diagonal"] for s in scores]),
                                      np.mean([s["off_diagonal"] for s in scores])])
@@ -379,15 +381,15 @@ def test_bars_show_mean_and_sd(artifact):
     sd = np.std([s["on_diagonal"] for s in scores], ddof=1)
     assert segment[1][1] - segment[0][1] == pytest.approx(2 * sd)
     with pytest.raises(ValueError):
-        plotting.plot_fig2_bars([A.read_artifact(V1_SAMPLE)])
+        plots.plot_fig2_bars([A.read_artifact(V1_SAMPLE)])
 
 
 def test_draw_all_names_fig2(tmp_path, artifact, monkeypatch):
     # Names only: rendering every format is covered by the fig1 tests.
     stems = []
-    monkeypatch.setattr(plotting, "save_figure",
+    monkeypatch.setattr("lttb.plotting.draw.save_figure",
                         lambda figure, stem, formats=None: stems.append(Path(stem).name) or [])
-    plotting.draw_all([artifact], tmp_path)
+    draw_all([artifact], tmp_path)
     assert sorted(stems) == sorted([
         "fig2_recall_context-0_seed-0000", "fig2_recall_context-1_seed-0000",
         "fig2_turnoff_context-0_seed-0000", "fig2_turnoff_context-1_seed-0000",
@@ -420,7 +422,7 @@ def cli_run(tmp_path_factory):
 
 
 def test_cli_fig2_writes_artifacts_and_summary(cli_run, tiny_cfg):
-    assert FIGURES["fig2"].preset == "fig2"
+    assert experiment("fig2").preset == "fig2"
     assert sorted(p.name for p in cli_run.iterdir()) == [
         "seed-0000.json", "seed-0001.json", "summary.json"]
     for seed in (0, 1):
@@ -428,7 +430,7 @@ def test_cli_fig2_writes_artifacts_and_summary(cli_run, tiny_cfg):
         assert artifact["figure"] == "fig2" and artifact["config"] == tiny_cfg
         assert artifact["schema_version"] == 2
     assert A.comparable(A.read_artifact(cli_run / "seed-0000.json")) == A.comparable(
-        A.build_artifact("fig2", tiny_cfg, fig2.run_fig2(tiny_cfg, 0), 0.0))
+        A.build_artifact("fig2", tiny_cfg, protocol.run(tiny_cfg, 0), 0.0))
     summary = json.loads((cli_run / "summary.json").read_text())
     assert summary["figure_names"] == ["fig2"]
     assert summary["context_tests"]["on_diagonal"]["n"] == 2
@@ -450,7 +452,7 @@ def test_cli_replot_fig2(cli_run, tmp_path, monkeypatch):
     copy_dir = tmp_path / "copy"
     shutil.copytree(cli_run, copy_dir)
     stems = []
-    monkeypatch.setattr(plotting, "save_figure",
+    monkeypatch.setattr("lttb.plotting.draw.save_figure",
                         lambda figure, stem, formats=None: stems.append(Path(stem).name) or [])
     # --jobs 1: drawn in this process, where save_figure is replaced
     assert main(["replot", str(copy_dir), "--quiet", "--jobs", "1"]) == 0
@@ -492,7 +494,7 @@ def test_cli_fig2_refuses_turnoff_windows_that_do_not_fit(tmp_path, monkeypatch,
 def test_help_lists_fig2(capsys):
     assert main(["--help"]) == 0
     assert "fig2" in capsys.readouterr().out
-    assert lttb.load_config(FIGURES["fig2"].preset)["epochs"] == 5
+    assert lttb.load_config(experiment("fig2").preset)["epochs"] == 5
 
 
 def test_cli_fig2_with_pinning_reproduces_release_0_1_0(tmp_path):
@@ -514,3 +516,22 @@ def test_cli_fig2_with_pinning_reproduces_release_0_1_0(tmp_path):
     assert other["config"] == dict(golden["config"], pin=False)
     assert other["targets"] == golden["targets"]
     assert other["outer_mse"] != golden["outer_mse"]
+
+
+def test_cli_fig2_reproduces_the_golden_unpinned_run(tmp_path):
+    """The Figure 2 preset's numbers do not move without a changelog entry.
+
+    ``tests/test_fig2/unpinned-seed-0000.json`` was written by
+    ``lttb-reproduce fig2`` with the unpinned preset (this command), before
+    the package took its three-wing layout; every computed field must match
+    (``created``, ``wall_seconds``, ``platform`` and ``lttb_version`` may not).
+    """
+    golden = A.read_artifact(HERE / "test_fig2" / "unpinned-seed-0000.json")
+    out = tmp_path / "run"
+    assert main(["fig2", *TINY_ARGS, "--iters-per-epoch", "10", "--seeds", "1", "--quiet",
+                 "--no-figures", "--out", str(out)]) == 0
+    ours = A.comparable(A.read_artifact(out / "seed-0000.json"))
+    ours.pop("lttb_version")
+    expected = A.comparable(golden)
+    expected.pop("lttb_version")
+    assert ours == expected

@@ -7,7 +7,7 @@ alter the numbers, and say so in the changelog.
 
 import numpy as np
 
-from lttb.network import Network
+from lttb.model import Network
 
 
 def test_small_network_numbers(small_config, ndarrays_regression, data_regression):

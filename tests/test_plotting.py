@@ -12,7 +12,9 @@ from matplotlib.colors import to_rgba
 
 from lttb import artifacts as A
 from lttb import load_config, plotting
-from lttb.protocol import run_schedule
+from lttb.experiments.fig1 import plots
+from lttb.model.training import run_schedule
+from lttb.plotting.draw import draw_all
 
 TINY = dict(N=60, Ne=48, Ni=12, T=120, epochs=2, iters_per_epoch=5)
 CM = 1 / 2.54
@@ -38,12 +40,12 @@ def lines_with_style(ax, linestyle):
 
 def test_backend_is_left_alone(artifact):
     before = matplotlib.get_backend()
-    plotting.plot_panel(artifact)
+    plots.plot_panel(artifact)
     assert matplotlib.get_backend() == before
 
 
 def test_panel_layout(artifact):
-    figure = plotting.plot_panel(artifact)
+    figure = plots.plot_panel(artifact)
     assert figure.get_size_inches() == pytest.approx((6 * CM, 6 * CM))
     top, bottom = figure.axes
     assert top.get_shared_x_axes().joined(top, bottom)
@@ -57,7 +59,7 @@ def test_panel_layout(artifact):
 
 
 def test_panel_outputs_over_targets_aligned_in_time(artifact):
-    top = plotting.plot_panel(artifact).axes[0]
+    top = plots.plot_panel(artifact).axes[0]
     targets = lines_with_style(top, "--")
     outputs = lines_with_style(top, "-")
     O, T = artifact["config"]["O"], artifact["config"]["T"]
@@ -77,7 +79,7 @@ def test_panel_outputs_over_targets_aligned_in_time(artifact):
 
 
 def test_panel_raster(artifact):
-    bottom = plotting.plot_panel(artifact).axes[1]
+    bottom = plots.plot_panel(artifact).axes[1]
     spikes, bursts = bottom.get_lines()
     assert to_rgba(spikes.get_color()) == to_rgba("tab:orange")
     assert to_rgba(bursts.get_color()) == to_rgba("tab:blue")
@@ -91,7 +93,7 @@ def test_panel_raster(artifact):
 
 
 def test_three_row_variant(artifact):
-    figure = plotting.plot_three_rows(artifact)
+    figure = plots.plot_three_rows(artifact)
     assert figure.get_size_inches() == pytest.approx((12 * CM, 12 * CM))
     context, trajectories, raster = figure.axes
     np.testing.assert_array_equal(context.get_lines()[0].get_ydata(),
@@ -101,7 +103,7 @@ def test_three_row_variant(artifact):
 
 
 def test_training_curves(artifact):
-    top, bottom = plotting.plot_training(artifact).axes
+    top, bottom = plots.plot_training(artifact).axes
     assert top.get_yscale() == bottom.get_yscale() == "log"
     np.testing.assert_array_equal(top.get_lines()[0].get_xdata(), artifact["test_iterations"])
     np.testing.assert_array_equal(top.get_lines()[0].get_ydata(),
@@ -110,7 +112,7 @@ def test_training_curves(artifact):
 
 
 def test_across_seeds_mean_and_sd(seeds):
-    ax = plotting.plot_across_seeds(seeds).axes[0]
+    ax = plots.plot_across_seeds(seeds).axes[0]
     assert ax.get_yscale() == "log"
     curves = np.array([[row[0] for row in a["outer_mse"]] for a in seeds])
     mean_line = ax.get_lines()[0]
@@ -123,7 +125,7 @@ def test_across_seeds_mean_and_sd(seeds):
 
 
 def test_across_seeds_single_seed_has_no_band(artifact):
-    ax = plotting.plot_across_seeds([artifact]).axes[0]
+    ax = plots.plot_across_seeds([artifact]).axes[0]
     assert not ax.collections and len(ax.get_lines()) == 1
 
 
@@ -131,9 +133,9 @@ def test_null_values_are_drawn_as_gaps(artifact):
     data = copy.deepcopy(artifact)
     data["outer_mse"][0][0] = None
     data["inner_error"][0] = None
-    line = plotting.plot_training(data).axes[0].get_lines()[0]
+    line = plots.plot_training(data).axes[0].get_lines()[0]
     assert np.isnan(line.get_ydata()[0])
-    plotting.plot_across_seeds([data, artifact])
+    plots.plot_across_seeds([data, artifact])
 
 
 def png_size(path):
@@ -143,7 +145,7 @@ def png_size(path):
 
 
 def test_save_formats_and_dpi(tmp_path, artifact):
-    written = plotting.save_figure(plotting.plot_panel(artifact), tmp_path / "panel")
+    written = plotting.save_figure(plots.plot_panel(artifact), tmp_path / "panel")
     assert sorted(p.name for p in written) == ["panel.eps", "panel.pdf", "panel.png"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["panel.eps", "panel.pdf", "panel.png"]
     width, height = png_size(tmp_path / "panel.png")
@@ -153,14 +155,14 @@ def test_save_formats_and_dpi(tmp_path, artifact):
 
 
 def test_saving_twice_gives_identical_pdf(tmp_path, artifact):
-    figure = plotting.plot_panel(artifact)
+    figure = plots.plot_panel(artifact)
     plotting.save_figure(figure, tmp_path / "a", formats=("pdf",))
-    plotting.save_figure(plotting.plot_panel(artifact), tmp_path / "b", formats=("pdf",))
+    plotting.save_figure(plots.plot_panel(artifact), tmp_path / "b", formats=("pdf",))
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
 
 
 def test_draw_all_names(tmp_path, seeds):
-    written = plotting.draw_all(seeds[:2], tmp_path / "figures")
+    written = draw_all(seeds[:2], tmp_path / "figures")
     names = {p.name for p in written}
     stems = {"fig1_panel_seed-0000", "fig1_three_rows_seed-0000", "fig1_training_seed-0000",
              "fig1_panel_seed-0001", "fig1_three_rows_seed-0001", "fig1_training_seed-0001",
@@ -170,8 +172,8 @@ def test_draw_all_names(tmp_path, seeds):
 
 
 def test_draw_all_in_parallel_writes_the_same_files(tmp_path, seeds):
-    serial = plotting.draw_all(seeds[:2], tmp_path / "serial", jobs=1)
-    parallel = plotting.draw_all(seeds[:2], tmp_path / "parallel", jobs=2)
+    serial = draw_all(seeds[:2], tmp_path / "serial", jobs=1)
+    parallel = draw_all(seeds[:2], tmp_path / "parallel", jobs=2)
     assert sorted(p.name for p in serial) == sorted(p.name for p in parallel)
     for path in serial:
         if path.suffix == ".pdf":  # PDFs carry no time stamp: byte for byte

@@ -8,14 +8,14 @@ import numpy as np
 import pytest
 
 from lttb import Network, load_config
-from lttb.network import TrialResult
-from lttb.protocol import (
+from lttb.config import schedule_of
+from lttb.model import TrialResult
+from lttb.model.training import (
     OUTPUT_FIRST_BIN,
     full_test,
     mse_between,
     raster_events,
     run_schedule,
-    schedule_of,
 )
 
 TINY = dict(N=60, Ne=48, Ni=12, T=120, epochs=2, iters_per_epoch=5)

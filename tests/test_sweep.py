@@ -13,13 +13,13 @@ import pytest
 
 from lttb import artifacts as A
 from lttb import load_config
-from lttb.backends import (DASK_EXTRA_HINT, BackendError, LocalBackend, SchedulerSpec,
+from lttb.run.executors import (DASK_EXTRA_HINT, BackendError, LocalBackend, SchedulerSpec,
                            make_backend, parse_scheduler)
 from lttb.cli import main
-from lttb.protocol import run_schedule
-from lttb.runner import seed_task
-from lttb.sweep import (collect_sweep, is_sweep_dir, parse_grid, plan_sweep, point_dirname,
+from lttb.model.training import run_schedule
+from lttb.run.sweep import (collect_sweep, is_sweep_dir, parse_grid, plan_sweep, point_dirname,
                         run_sweep, summarize_sweep)
+from lttb.run.tasks import seed_task
 
 HERE = Path(__file__).parent
 SHORT = dict(T=120, epochs=1, iters_per_epoch=3)
@@ -306,7 +306,7 @@ def test_dask_local_cluster_gives_the_numbers_of_the_local_backend(reference, tm
 
 
 def test_dask_survives_a_killed_worker(dask_cluster, reference, tmp_path, monkeypatch):
-    from lttb.backends import DaskBackend
+    from lttb.run.executors import DaskBackend
 
     faults = faults_module(monkeypatch)
     marker = tmp_path / "killed"

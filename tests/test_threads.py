@@ -9,8 +9,11 @@ import numpy as np
 import pytest
 
 import lttb
-from lttb import _core, runner
-from lttb.network import THREADS_VARIABLE, Network, default_threads, draw_initial_state
+from lttb import _core
+from lttb.model import Network, draw_initial_state, engines
+from lttb.model.engines import THREADS_VARIABLE, default_threads
+from lttb.model.state import STATE_ARRAYS
+from lttb.run import planning
 
 needs_openmp = pytest.mark.skipif(not _core.openmp_enabled(),
                                   reason="this build of the core has no OpenMP")
@@ -50,7 +53,7 @@ def test_fig1_network_is_bit_identical_on_threads(threads):
     warm = Network.from_seed(cfg, 11)
     for _ in range(5):
         warm.train_iteration()
-    state = {name: getattr(warm, name) for name in Network._ARRAYS}
+    state = {name: getattr(warm, name) for name in STATE_ARRAYS}
     assert_identical(run_network(cfg, state, 1), run_network(cfg, state, threads))
 
 
@@ -77,7 +80,7 @@ def test_a_smaller_team_than_asked_for_gives_the_same_numbers(tmp_path):
         import sys
         import numpy as np
         import lttb
-        from lttb.network import Network, draw_initial_state
+        from lttb.model import Network, draw_initial_state
         cfg = lttb.load_config("fig1", N=120, Ne=96, Ni=24, T=200)
         state = draw_initial_state(cfg, 3)
         net = Network.from_arrays(cfg, **state)
@@ -136,8 +139,8 @@ def test_threads_default_comes_from_the_environment(monkeypatch, small_config):
     (1, 5, None, None, (1, 1)),
 ])
 def test_plan_workers(monkeypatch, cpus, seeds, jobs, threads, expected):
-    monkeypatch.setattr(runner, "available_cpus", lambda: cpus)
-    monkeypatch.setattr(runner._core, "openmp_enabled", lambda: True)
-    assert runner.plan_workers(seeds, jobs, threads) == expected
-    monkeypatch.setattr(runner._core, "openmp_enabled", lambda: False)
-    assert runner.plan_workers(seeds, jobs, threads) == (expected[0], 1)
+    monkeypatch.setattr(planning, "available_cpus", lambda: cpus)
+    monkeypatch.setattr(engines, "openmp_enabled", lambda: True)
+    assert planning.plan_workers(seeds, jobs, threads) == expected
+    monkeypatch.setattr(engines, "openmp_enabled", lambda: False)
+    assert planning.plan_workers(seeds, jobs, threads) == (expected[0], 1)

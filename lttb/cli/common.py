@@ -1,0 +1,262 @@
+"""What every subcommand of ``lttb-reproduce`` shares: exit statuses, argument
+types, the configuration options, loading a configuration, and checks of the
+output directory.
+
+Every input is checked before anything is written: a bad option, seed list,
+configuration file or override, or an output directory that cannot be
+written, ends the command with one message on standard error and exit
+status 2 (:class:`UsageError`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..config import ConfigError, load_config, parse_override
+from ..experiments.catalog import Experiment
+
+__all__ = [
+    "PROG",
+    "EXIT_OK",
+    "EXIT_FAILED",
+    "EXIT_USAGE",
+    "EXIT_INTERRUPTED",
+    "DEFAULT_RESULTS",
+    "DEFAULT_SEEDS",
+    "UsageError",
+    "Parser",
+    "int_at_least",
+    "positive_int",
+    "non_negative_int",
+    "seed_list",
+    "seeds_of",
+    "add_run_options",
+    "overrides_of",
+    "config_problem",
+    "load_for",
+    "check_writable_dir",
+    "say",
+    "format_mse",
+]
+
+PROG = "lttb-reproduce"
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+DEFAULT_RESULTS = Path("lttb-results")
+DEFAULT_SEEDS = 10
+
+
+class UsageError(Exception):
+    """Bad command-line input; reported with exit status 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser that raises :class:`UsageError` instead of exiting."""
+
+    def error(self, message: str):  # noqa: D102 - argparse hook
+        # argparse would print the whole usage and call sys.exit; main()
+        # returns a status instead and prints a single line.
+        raise UsageError(message)
+
+
+# --------------------------------------------------------------------------- argument types
+
+def int_at_least(minimum: int, what: str):
+    """An argparse type: an integer >= ``minimum``, else "must be <what>"."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be {what} (got {text!r})") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be {what} (got {text!r})")
+        return value
+    return parse
+
+
+positive_int = int_at_least(1, "a positive integer")
+non_negative_int = int_at_least(0, "a non-negative integer")
+
+
+def seed_list(text: str) -> list[int]:
+    """An argparse type: distinct non-negative seeds, comma-separated."""
+    seeds = []
+    for part in text.split(","):
+        part = part.strip()
+        try:
+            seed = int(part)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected comma-separated non-negative integers, e.g. 3,7 (got {text!r})"
+            ) from None
+        if seed < 0:
+            raise argparse.ArgumentTypeError(f"seeds must be >= 0 (got {seed})")
+        if seed in seeds:
+            raise argparse.ArgumentTypeError(f"seed {seed} is listed twice")
+        seeds.append(seed)
+    return seeds
+
+
+def seeds_of(args: argparse.Namespace) -> list[int]:
+    """The seeds of ``--seeds N`` / ``--seed-list`` (default 0..9)."""
+    if args.seed_list is not None:
+        return args.seed_list
+    return list(range(args.seeds if args.seeds is not None else DEFAULT_SEEDS))
+
+
+def add_run_options(parser: argparse.ArgumentParser, *, base: str, where: str,
+                    unit: str) -> None:
+    """The configuration and run options shared by the figure and sweep commands.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+    base : str
+        What a configuration file without "base" starts from (for the help).
+    where : str
+        Where a ``--set`` applies, e.g. ``" at every point"`` (for the help).
+    unit : str
+        What ``--resume`` keeps, e.g. ``"seeds"`` (for the help).
+    """
+    parser.add_argument("--config", metavar="FILE",
+                        help=f"JSON configuration file (keys to change; \"base\" preset, "
+                             f"default {base})")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        dest="overrides",
+                        help=f"override one configuration key{where} (repeatable)")
+    parser.add_argument("--epochs", type=int, metavar="E",
+                        help="number of epochs (configuration key epochs)")
+    parser.add_argument("--iters-per-epoch", type=int, metavar="K",
+                        help="training iterations per epoch (configuration key iters_per_epoch)")
+    parser.add_argument("--resume", action="store_true",
+                        help=f"keep {unit} whose valid artifact with the same configuration "
+                             f"exists in --out; run the others")
+    parser.add_argument("--no-figures", action="store_true",
+                        help="write artifacts and summaries only (draw later with replot)")
+    parser.add_argument("--quiet", action="store_true",
+                        help="no progress bars and no report on success")
+
+
+# --------------------------------------------------------------------------- configuration
+
+def overrides_of(args: argparse.Namespace) -> dict[str, Any]:
+    """The configuration overrides of ``--set``, ``--epochs`` and ``--iters-per-epoch``.
+
+    Raises
+    ------
+    UsageError
+        Listing every malformed, repeated or invalid override.
+    """
+    overrides: dict[str, Any] = {}
+    problems = []
+    for item in args.overrides:
+        key, sep, text = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            problems.append(f"--set expects KEY=VALUE (got {item!r})")
+            continue
+        if key in overrides:
+            problems.append(f"--set {key} is given more than once")
+            continue
+        try:
+            overrides[key] = parse_override(key, text)
+        except ConfigError as exc:
+            problems.append(f"--set {exc}")
+    for option, key in (("--epochs", "epochs"), ("--iters-per-epoch", "iters_per_epoch")):
+        value = getattr(args, key)
+        if value is None:
+            continue
+        if key in overrides:
+            problems.append(f"{key} is given by both {option} and --set")
+        else:
+            overrides[key] = value
+    if problems:
+        raise UsageError("\n  ".join(["invalid option value:", *problems])
+                         if len(problems) > 1 else problems[0])
+    return overrides
+
+
+def config_problem(prefix: str, exc: ConfigError) -> UsageError:
+    """A :class:`UsageError` listing the lines of a :class:`ConfigError` after `prefix`."""
+    lines = str(exc).splitlines()
+    if len(lines) == 1:
+        return UsageError(f"{prefix}: {lines[0]}")
+    return UsageError(f"{prefix}:\n  " + "\n  ".join(lines))
+
+
+def load_for(args: argparse.Namespace, spec: Experiment) -> dict[str, Any]:
+    """The validated configuration of a figure command: preset, ``--config``, overrides.
+
+    The figure's own check (``check_config`` of its protocol) runs too, so a
+    configuration the protocol cannot run is refused before anything is
+    written.
+    """
+    overrides = overrides_of(args)
+    # A Path is always read as a file, never mistaken for a preset name.
+    source: Any = Path(args.config) if args.config is not None else spec.preset
+    try:
+        # A --config file without "base" starts from this figure's preset.
+        cfg = load_config(source, default_base=spec.preset, **overrides)
+        check = spec.check
+        if check is not None:
+            check(cfg)
+        return cfg
+    except ConfigError as exc:
+        raise config_problem("invalid configuration", exc) from None
+
+
+# --------------------------------------------------------------------------- output directory
+
+def _probe_writable(directory: Path) -> str | None:
+    # os.access says nothing useful for root or on read-only mounts: try it.
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".lttb-write-test-", dir=directory)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    os.close(fd)
+    os.unlink(probe)
+    return None
+
+
+def check_writable_dir(path: Path, option: str) -> None:
+    """Fail (:class:`UsageError`) unless `path` is, or can be created as, a writable directory."""
+    if path.exists():
+        if not path.is_dir():
+            raise UsageError(f"{option} {str(path)!r} exists and is not a directory")
+        reason = _probe_writable(path)
+        if reason:
+            raise UsageError(f"{option} {str(path)!r} is not writable ({reason})")
+        figures = path / "figures"
+        if figures.exists() and not figures.is_dir():
+            raise UsageError(f"{option} {str(path)!r}: 'figures' exists and is not a directory")
+        if figures.is_dir():
+            reason = _probe_writable(figures)
+            if reason:
+                raise UsageError(f"{option} {str(figures)!r} is not writable ({reason})")
+        return
+    ancestor = path.absolute().parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise UsageError(f"{option} {str(path)!r} cannot be created: "
+                         f"{str(ancestor)!r} is not a directory")
+    reason = _probe_writable(ancestor)
+    if reason:
+        raise UsageError(f"{option} {str(path)!r} cannot be created in {str(ancestor)!r} "
+                         f"({reason})")
+
+
+# --------------------------------------------------------------------------- messages
+
+def say(quiet: bool, message: str) -> None:
+    """Print `message` unless `quiet`."""
+    if not quiet:
+        print(message, flush=True)
+
+
+def format_mse(value: float | None) -> str:
+    """An MSE for a report: four significant digits, or ``n/a``."""
+    return "n/a" if value is None else f"{value:.4g}"

@@ -1,0 +1,125 @@
+"""The argument parser of ``lttb-reproduce``: one subcommand per figure of the
+catalog, ``replot`` and ``sweep``.
+
+Building it reads the catalog only (names and one-line summaries), never a
+protocol, so ``lttb-reproduce --help`` loads neither the model nor the
+compiled engine.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from .._version import __version__
+from ..experiments.catalog import Experiment, experiments, names
+from .common import (DEFAULT_RESULTS, DEFAULT_SEEDS, PROG, Parser, add_run_options,
+                     non_negative_int, positive_int, seed_list)
+
+__all__ = ["build_parser", "add_sweep_parser", "REPLOT", "SWEEP", "DEFAULT_RETRIES"]
+
+REPLOT = "replot"
+SWEEP = "sweep"
+#: Extra attempts per task (a lost worker locally; an exception on Dask).
+DEFAULT_RETRIES = 2
+
+
+def _add_figure_parser(subparsers, spec: Experiment) -> None:
+    parser = subparsers.add_parser(
+        spec.name, help=spec.summary,
+        description=f"Reproduce {spec.summary}. Runs the training schedule of "
+                    f"the configuration for each seed in its own process, then writes "
+                    f"seed-NNNN.json artifacts, summary.json and figures/ in --out.",
+    )
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--seeds", type=positive_int, metavar="N",
+                       help=f"run seeds 0..N-1 (default {DEFAULT_SEEDS})")
+    which.add_argument("--seed-list", type=seed_list, metavar="LIST",
+                       help="run these seeds, comma-separated, e.g. 3,7")
+    parser.add_argument("--jobs", type=positive_int, metavar="J",
+                        help="worker processes, one seed each (default: the number of CPUs)")
+    parser.add_argument("--threads", type=positive_int, metavar="T",
+                        help="threads per seed (default: the CPUs the worker processes "
+                             "leave free, e.g. 2 for one seed on 2 CPUs); results do not "
+                             "depend on it")
+    parser.add_argument("--out", metavar="DIR",
+                        help=f"output directory (default ./{DEFAULT_RESULTS.as_posix()}/{spec.name})")
+    add_run_options(parser, base=spec.preset, where="", unit="seeds")
+    parser.set_defaults(figure=spec)
+
+
+def _add_replot_parser(subparsers) -> None:
+    replot = subparsers.add_parser(
+        REPLOT, help="redraw every figure from the artifacts of a results directory",
+        description="Redraw every figure (and summary.json) from the seed-NNNN.json artifacts "
+                    "in DIR, without simulating. Files that are not valid artifacts are "
+                    "reported and skipped (exit status 1). For the --out of a sweep, "
+                    "redraws sweep-summary.json, the point summaries and the sweep figure.",
+    )
+    replot.add_argument("dir", metavar="DIR", help="a results directory (the --out of a run)")
+    replot.add_argument("--jobs", type=positive_int, metavar="J",
+                        help="processes drawing the figures (default: the number of CPUs)")
+    replot.add_argument("--quiet", action="store_true", help="no report on success")
+
+
+def _figure_name(text: str) -> str:
+    if text not in names():
+        raise argparse.ArgumentTypeError(f"unknown figure {text!r} (available figures: "
+                                         f"{', '.join(names())})")
+    return text
+
+
+def add_sweep_parser(subparsers) -> None:
+    """Add the ``sweep`` subcommand to the parser of ``lttb-reproduce``."""
+    parser = subparsers.add_parser(
+        SWEEP, help="run a figure over a grid of configuration values and many seeds",
+        description="Run the protocol of FIGURE for every point of a grid of configuration "
+                    "values and every seed, each (point, seed) an independent task on local "
+                    "worker processes or a Dask cluster. Writes OUT/<point>/seed-NNNN.json, "
+                    "sweep-summary.json and figures/FIGURE_sweep.{pdf,eps,png} (final outer "
+                    "MSE against each swept key, mean ± s.d. over seeds). Swept N sets "
+                    "Ne = round(0.8 N) and Ni = N - Ne unless Ne or Ni is given.",
+    )
+    parser.add_argument("sweep_figure", type=_figure_name, metavar="FIGURE",
+                        help=f"figure protocol ({', '.join(names())})")
+    parser.add_argument("--grid", action="append", required=True, metavar="KEY=V1,V2,...",
+                        help="values of one configuration key (repeatable: the grid is "
+                             "every combination)")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--seeds", type=positive_int, metavar="N",
+                       help=f"run seeds 0..N-1 at every point (default {DEFAULT_SEEDS})")
+    which.add_argument("--seed-list", type=seed_list, metavar="LIST",
+                       help="run these seeds at every point, comma-separated, e.g. 3,7")
+    parser.add_argument("--out", metavar="DIR",
+                        help=f"output directory (default "
+                             f"./{DEFAULT_RESULTS.as_posix()}/sweep-FIGURE)")
+    parser.add_argument("--jobs", type=positive_int, metavar="J",
+                        help="local worker processes (default: the number of CPUs), or the "
+                             "workers of --scheduler local")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="run the tasks with Dask: tcp://host:8786 joins a running "
+                             "scheduler, local:N starts a local cluster of N single-threaded "
+                             "worker processes (needs: pip install \"lttb[dask]\")")
+    parser.add_argument("--retries", type=non_negative_int, default=DEFAULT_RETRIES,
+                        metavar="R",
+                        help=f"extra attempts of a task whose local worker died, or that "
+                             f"raised on Dask (default {DEFAULT_RETRIES}); Dask itself reruns "
+                             f"the tasks of a lost worker")
+    add_run_options(parser, base="the figure's preset", where=" at every point",
+                    unit="tasks")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``lttb-reproduce``."""
+    parser = Parser(
+        prog=PROG,
+        description="Reproduce the figures of Capone et al., 'Burst-dependent plasticity and "
+                    "dendritic amplification support target-based learning and hierarchical "
+                    "imitation learning' (ICML 2022, arXiv:2201.11717).",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for spec in experiments().values():
+        _add_figure_parser(subparsers, spec)
+    _add_replot_parser(subparsers)
+    add_sweep_parser(subparsers)
+    return parser

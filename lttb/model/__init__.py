@@ -1,0 +1,36 @@
+"""The science: the LTTB network, its state, its learning rule and its engines.
+
+- :class:`Network`: one network over an engine (:mod:`.engines`: the
+  compiled core, or the NumPy oracle :mod:`.oracle`); :class:`ReferenceNetwork`
+  is a network on the oracle.
+- :mod:`.state`: drawing an initial state from a seed, or checking one given.
+- :mod:`.rule`: learning rates and the sign constraints of ``J``.
+- :mod:`.training`: the generic training loop with a hook for an
+  experiment's own tests, and the tests every figure shares.
+
+Nothing here draws figures or writes files; the experiments
+(:mod:`lttb.experiments`) and the machinery (:mod:`lttb.run`, :mod:`lttb.cli`)
+build on it.
+"""
+
+from .engines import ENGINES, default_threads, openmp_enabled
+from .network import Network, ReferenceNetwork, TrialResult
+from .rule import pin_weights, training_settings
+from .state import StateError, check_arrays, draw_initial_state
+from .training import full_test, run_schedule
+
+__all__ = [
+    "ENGINES",
+    "Network",
+    "ReferenceNetwork",
+    "StateError",
+    "TrialResult",
+    "check_arrays",
+    "default_threads",
+    "draw_initial_state",
+    "full_test",
+    "openmp_enabled",
+    "pin_weights",
+    "run_schedule",
+    "training_settings",
+]

@@ -1,0 +1,184 @@
+"""Plotting helpers every figure shares: style, colours, rasters, saving.
+
+The figures themselves live with their experiments
+(``lttb/experiments/<name>/plots.py``); :func:`lttb.plotting.draw.draw_all`
+draws those of a set of artifacts and :mod:`lttb.plotting.sweep` the sweep
+figure.  Everything here works on artifacts (plain data), never on live
+networks, so any figure can be redrawn from the files of a finished run.
+Figures are built with the object-oriented Matplotlib API on an Agg canvas:
+no pyplot state and no change to the user's backend.  Each is saved as PDF,
+EPS and PNG (300 dpi).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from ..artifacts import temporary_sibling
+
+__all__ = [
+    "CM",
+    "FORMATS",
+    "PNG_DPI",
+    "STYLE",
+    "SPIKE_COLOUR",
+    "BURST_COLOUR",
+    "OUTPUT_COLOURS",
+    "as_array",
+    "new_figure",
+    "output_colour",
+    "draw_events",
+    "set_time_axis",
+    "save_figure",
+]
+
+CM = 1 / 2.54
+#: File formats of every figure; PNG at :data:`PNG_DPI`.
+FORMATS = ("pdf", "eps", "png")
+PNG_DPI = 300
+SPIKE_COLOUR = "tab:orange"
+BURST_COLOUR = "tab:blue"
+# Output colours avoid the raster's orange and blue so the two rows never
+# suggest a link between an output and a kind of event.
+OUTPUT_COLOURS = ("tab:green", "tab:purple", "tab:red", "tab:brown", "tab:pink",
+                  "tab:olive", "tab:cyan", "tab:gray")
+
+#: Matplotlib settings of every figure: 7-pt text, no top/right spines.
+STYLE = {
+    "font.size": 7,
+    "axes.titlesize": 7,
+    "axes.labelsize": 7,
+    "xtick.labelsize": 7,
+    "ytick.labelsize": 7,
+    "legend.fontsize": 7,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.linewidth": 0.6,
+    "xtick.major.width": 0.6,
+    "ytick.major.width": 0.6,
+    "xtick.major.size": 2.5,
+    "ytick.major.size": 2.5,
+    "lines.linewidth": 0.8,
+    "legend.frameon": False,
+}
+
+
+def as_array(values: Any) -> np.ndarray:
+    """Float array of artifact data; ``null`` (a non-finite number) becomes NaN."""
+    return np.array(values, dtype=np.float64)
+
+
+def new_figure(width_cm: float, height_cm: float, **kwargs: Any) -> Figure:
+    """A constrained-layout figure of the given size on its own Agg canvas."""
+    figure = Figure(figsize=(width_cm * CM, height_cm * CM), layout="constrained", **kwargs)
+    FigureCanvasAgg(figure)
+    figure.get_layout_engine().set(w_pad=1 / 72, h_pad=1 / 72, hspace=0.02, wspace=0.02)
+    return figure
+
+
+def output_colour(index: int) -> str:
+    """Colour of read-out output `index` (and of its target)."""
+    return OUTPUT_COLOURS[index % len(OUTPUT_COLOURS)]
+
+
+def draw_events(ax, spikes: Any, bursts: Any, neurons: int, *, markersize: float,
+                markeredgewidth: float, legend: bool, markerscale: float) -> None:
+    """Raster of neurons ``0 .. neurons-1``, neuron 0 at the top.
+
+    Plain spikes orange, bursts blue; each event a ``|`` at its bin.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    spikes, bursts : sequence of [neuron, bin]
+        As artifacts hold them; events of neurons from `neurons` on are not shown.
+    neurons : int
+        Neurons shown.
+    markersize, markeredgewidth : float
+        Size of the marks.
+    legend : bool
+        Add a legend above the axes' right end.
+    markerscale : float
+        Scale of the marks in the legend.
+    """
+    for events, colour, label in ((spikes, SPIKE_COLOUR, "spike"), (bursts, BURST_COLOUR, "burst")):
+        events = np.array(events, dtype=np.int64).reshape(-1, 2)
+        events = events[events[:, 0] < neurons]
+        ax.plot(events[:, 1], events[:, 0], linestyle="none", marker="|",
+                markersize=markersize, markeredgewidth=markeredgewidth, color=colour,
+                label=label)
+    ax.set_ylim(neurons - 0.5, -0.5)
+    ax.set_ylabel("neuron")
+    if legend:
+        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2,
+                  markerscale=markerscale, handlelength=1.0, borderaxespad=0.1)
+
+
+def set_time_axis(ax, T: int) -> None:
+    """The shared time axis of a trial: bins 0 to `T`."""
+    ax.set_xlim(0, T)
+    ax.set_xlabel("time (bins)")
+
+
+def save_figure(figure: Figure, stem: str | os.PathLike,
+                formats: Iterable[str] = FORMATS) -> list[Path]:
+    """Save a figure in every format, each file replaced atomically.
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+    stem : path-like
+        Path without suffix, e.g. ``out/figures/fig1_panel_seed-0000``.
+    formats : iterable of str
+        Default PDF, EPS and PNG.
+
+    Returns
+    -------
+    list of pathlib.Path
+    """
+    stem = Path(stem)
+    written = []
+    with matplotlib.rc_context(STYLE):
+        for fmt in formats:
+            target = stem.with_name(f"{stem.name}.{fmt}")
+            options: dict[str, Any] = {"format": fmt}
+            if fmt == "png":
+                options["dpi"] = PNG_DPI
+            else:
+                # No creation date: re-drawing unchanged data gives identical
+                # PDF/EPS files, which keeps committed figures stable.
+                options["metadata"] = {"CreationDate": None}
+            tmp = temporary_sibling(target)
+            try:
+                figure.savefig(tmp, **options)
+                os.replace(tmp, target)
+            except BaseException:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+                raise
+            written.append(target)
+    return written
+
+
+# 0.1.0 drew every figure from this module; the figures now live with their
+# experiments.  The old names still import from here, with a warning.
+from .._compat import forward as _forward  # noqa: E402
+
+__getattr__, _dir = _forward(__name__, {
+    "plot_panel": "lttb.experiments.fig1.plots:plot_panel",
+    "plot_three_rows": "lttb.experiments.fig1.plots:plot_three_rows",
+    "plot_training": "lttb.experiments.fig1.plots:plot_training",
+    "plot_across_seeds": "lttb.experiments.fig1.plots:plot_across_seeds",
+    "plot_fig2_recall": "lttb.experiments.fig2.plots:plot_fig2_recall",
+    "plot_fig2_turnoff": "lttb.experiments.fig2.plots:plot_fig2_turnoff",
+    "plot_fig2_bars": "lttb.experiments.fig2.plots:plot_fig2_bars",
+    "draw_all": "lttb.plotting.draw:draw_all",
+})

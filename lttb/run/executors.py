@@ -1,0 +1,589 @@
+"""Where independent tasks run: local worker processes or a Dask cluster.
+
+Both backends offer the same interface, :meth:`Backend.run`: given a
+function and a mapping of task keys to argument tuples, yield one
+:class:`Outcome` per task as tasks finish, in completion order.  The caller
+(e.g. :func:`lttb.run.sweep.run_sweep`) writes the results; the backends never
+touch the output directory, so a cluster's workers need no shared file
+system with the machine that runs the command.
+
+* :class:`LocalBackend` runs tasks in ``spawn``-ed worker processes of a
+  :class:`concurrent.futures.ProcessPoolExecutor`, as
+  :func:`lttb.run.seeds.run_seeds` does.  At most one task per worker is in
+  flight, so a worker that dies (killed, out of memory) takes only the
+  running tasks with it: the pool is rebuilt and those tasks run again, up
+  to ``retries`` more times.
+* :class:`DaskBackend` submits the tasks to a Dask distributed scheduler:
+  one that is already running (``tcp://host:8786``) or a
+  :class:`distributed.LocalCluster` started for the run (``local:4``).  The
+  scheduler reruns the tasks of a worker that died (up to its
+  ``distributed.scheduler.allowed-failures``, 3 by default); ``retries`` is
+  passed to :meth:`distributed.Client.submit` for tasks that raise.
+
+Dask is optional (``pip install "lttb[dask]"``); :func:`make_backend` raises
+:class:`BackendUnavailable` naming the extra when it is missing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import secrets
+import signal
+import threading
+from collections import Counter, deque
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from multiprocessing import get_context
+from typing import Any
+
+from .._version import __version__
+from .planning import available_cpus, limit_blas_threads, plan_workers
+from .tasks import init_worker
+
+__all__ = [
+    "DASK_EXTRA_HINT",
+    "Backend",
+    "BackendError",
+    "BackendUnavailable",
+    "DaskBackend",
+    "LocalBackend",
+    "Outcome",
+    "SchedulerSpec",
+    "START_METHOD",
+    "stop_workers",
+    "make_backend",
+    "parse_scheduler",
+]
+
+#: How to get the optional Dask dependency.
+DASK_EXTRA_HINT = 'pip install "lttb[dask]"'
+#: Start method of local worker processes: the same behaviour on every OS,
+#: and no state inherited from the parent.
+START_METHOD = "spawn"
+#: How often (s) the local backend wakes up while it waits (keeps Ctrl-C responsive).
+_POLL_SECONDS = 0.1
+#: How long to wait for a remote scheduler before giving up.
+CONNECT_TIMEOUT = "20s"
+
+
+class BackendError(RuntimeError):
+    """A backend cannot be set up (bad scheduler address, unreachable scheduler)."""
+
+
+class BackendUnavailable(BackendError):
+    """The optional Dask dependency is not installed."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The end of one task.
+
+    Attributes
+    ----------
+    key : hashable
+        The task's key, as given to :meth:`Backend.run`.
+    value : object
+        What the function returned (``None`` if it failed).
+    error : str or None
+        Why the task failed, in one line; ``None`` on success.
+    attempts : int
+        How many times the task was started by this backend (local backend;
+        the Dask backend reports 1 and leaves reruns to the scheduler).
+    """
+
+    key: Any
+    value: Any = None
+    error: str | None = None
+    attempts: int = 1
+
+    @property
+    def ok(self) -> bool:
+        """True when the task returned a value."""
+        return self.error is None
+
+
+class Backend:
+    """Runs independent tasks and reports each one's outcome as it finishes.
+
+    Subclasses implement :meth:`run`; use a backend as a context manager so
+    that its workers (or cluster connection) are released.
+    """
+
+    #: Short description for messages, e.g. ``"2 local worker processes"``.
+    description = "backend"
+
+    def run(self, function: Callable, tasks: Mapping[Any, tuple], *, retries: int = 2,
+            priorities: Mapping[Any, float] | None = None) -> Iterator[Outcome]:
+        """Run ``function(*args)`` for every task; yield outcomes as they finish.
+
+        Parameters
+        ----------
+        function : callable
+            Module-level (importable by name in the workers).
+        tasks : mapping
+            Task key -> argument tuple.  Keys must be hashable.
+        retries : int
+            Extra attempts for a task whose worker died (local) or that
+            raised (Dask, see :class:`DaskBackend`).
+        priorities : mapping, optional
+            Task key -> priority; higher runs first (e.g. the expected cost,
+            so that long tasks do not finish last).
+
+        Yields
+        ------
+        Outcome
+            One per task.  Closing the generator early (or an exception such
+            as ``KeyboardInterrupt``) stops the tasks still running.
+        """
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release the workers or the cluster connection."""
+
+    def __enter__(self) -> "Backend":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
+def _ordered(tasks: Mapping[Any, tuple], priorities: Mapping[Any, float] | None) -> list:
+    keys = list(tasks)
+    if priorities:
+        # sorted() is stable: equal priorities keep the caller's order.
+        keys.sort(key=lambda key: -priorities.get(key, 0.0))
+    return keys
+
+
+def _describe_exception(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+# --------------------------------------------------------------------------- local processes
+
+class LocalBackend(Backend):
+    """Worker processes on this machine.
+
+    Parameters
+    ----------
+    jobs : int, optional
+        Number of worker processes (default :func:`lttb.run.planning.available_cpus`); never
+        more than the tasks of a run.
+
+    Notes
+    -----
+    Workers are started with the ``spawn`` method and ignore ``SIGINT``
+    (the parent stops them on Ctrl-C), exactly like :func:`lttb.run.seeds.run_seeds`,
+    and run each task's network on the CPUs the workers leave free
+    (:func:`lttb.run.planning.plan_workers`).  BLAS thread pools are limited to one
+    thread per worker unless the user set the variables.
+    """
+
+    def __init__(self, jobs: int | None = None) -> None:
+        if jobs is not None and jobs < 1:
+            raise BackendError(f"jobs must be >= 1 (got {jobs})")
+        self.jobs = jobs or available_cpus()
+        self.description = (f"{self.jobs} local worker process"
+                            f"{'es' if self.jobs != 1 else ''}")
+
+    def _executor(self, workers: int, threads: int) -> ProcessPoolExecutor:
+        limit_blas_threads(os.environ)
+        return ProcessPoolExecutor(max_workers=workers, mp_context=get_context(START_METHOD),
+                                   initializer=init_worker, initargs=(threads,))
+
+    def run(self, function: Callable, tasks: Mapping[Any, tuple], *, retries: int = 2,
+            priorities: Mapping[Any, float] | None = None) -> Iterator[Outcome]:
+        if not tasks:
+            return
+        # as for the figure commands: the CPUs fewer tasks leave free become
+        # threads of each task's simulation
+        workers, threads = plan_workers(len(tasks), self.jobs)
+        pending = deque(_ordered(tasks, priorities))
+        attempts: Counter = Counter()
+        in_flight: dict = {}
+        executor = None
+        finished = False
+        try:
+            while pending or in_flight:
+                if executor is None:
+                    executor = self._executor(workers, threads)
+                # One task per worker: a dying worker can only take the tasks
+                # that were actually running with it.
+                broken = False
+                while pending and len(in_flight) < workers:
+                    key = pending[0]
+                    try:
+                        future = executor.submit(function, *tasks[key])
+                    except BrokenProcessPool:
+                        # The pool broke since the last look; the task never started.
+                        broken = True
+                        break
+                    pending.popleft()
+                    attempts[key] += 1
+                    in_flight[future] = key
+                if broken:
+                    done = set(in_flight)
+                else:
+                    done, _ = wait(in_flight, timeout=_POLL_SECONDS,
+                                   return_when=FIRST_COMPLETED)
+                    if not done:
+                        continue
+                    broken = any(isinstance(future.exception(), BrokenProcessPool)
+                                 for future in done)
+                if broken:
+                    # Every future of a broken pool fails; collect them all now,
+                    # before the pool is replaced.
+                    rest, _ = wait(in_flight)
+                    done = set(done) | set(rest)
+                for future in sorted(done, key=lambda f: str(in_flight[f])):
+                    key = in_flight.pop(future)
+                    exc = future.exception()
+                    if exc is None:
+                        yield Outcome(key, value=future.result(), attempts=attempts[key])
+                    elif isinstance(exc, BrokenProcessPool):
+                        if attempts[key] <= retries:
+                            pending.appendleft(key)
+                        else:
+                            yield Outcome(key, error=(
+                                f"a worker process died while running it "
+                                f"({attempts[key]} attempts)"), attempts=attempts[key])
+                    else:
+                        # A Python error is deterministic here: running it again
+                        # would fail the same way.
+                        yield Outcome(key, error=_describe_exception(exc),
+                                      attempts=attempts[key])
+                if broken:
+                    executor.shutdown(wait=True, cancel_futures=True)
+                    executor = None
+            finished = True
+        finally:
+            if executor is not None:
+                if finished:
+                    executor.shutdown(wait=True)
+                else:
+                    stop_workers(executor)
+                    executor.shutdown(wait=True, cancel_futures=True)
+
+
+def stop_workers(executor: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and end the running workers at once."""
+    terminate = getattr(executor, "terminate_workers", None)  # Python >= 3.14
+    if terminate is not None:
+        terminate()
+        return
+    # Older Pythons have no public way to stop a running task; the pool keeps
+    # its processes in a private mapping, which shutdown() clears, so it is
+    # read first.
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+
+
+# --------------------------------------------------------------------------- Dask
+
+@dataclass(frozen=True)
+class SchedulerSpec:
+    """A parsed ``--scheduler`` value.
+
+    Attributes
+    ----------
+    address : str or None
+        Address of a running scheduler (``tcp://host:8786``), or ``None`` for
+        a local cluster.
+    n_workers : int or None
+        Workers of the local cluster (``local:4``); ``None`` when not given.
+    """
+
+    address: str | None = None
+    n_workers: int | None = None
+
+    @property
+    def local(self) -> bool:
+        """True for a :class:`distributed.LocalCluster` started for the run."""
+        return self.address is None
+
+
+_ADDRESS_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
+
+
+def parse_scheduler(text: str) -> SchedulerSpec:
+    """Read a ``--scheduler`` value.
+
+    Parameters
+    ----------
+    text : str
+        ``local`` or ``local:N`` (a LocalCluster of N single-threaded worker
+        processes), or a scheduler address with its protocol, e.g.
+        ``tcp://10.0.0.5:8786`` or ``tls://scheduler:8786``.
+
+    Returns
+    -------
+    SchedulerSpec
+
+    Raises
+    ------
+    BackendError
+        If `text` is neither form.
+    """
+    text = text.strip()
+    if text == "local" or text.startswith("local:"):
+        count = text.partition(":")[2]
+        if not count:
+            return SchedulerSpec(n_workers=None)
+        try:
+            n_workers = int(count)
+        except ValueError:
+            n_workers = 0
+        if n_workers < 1:
+            raise BackendError(f"'local:N' needs a positive number of workers (got {text!r})")
+        return SchedulerSpec(n_workers=n_workers)
+    if _ADDRESS_RE.match(text):
+        return SchedulerSpec(address=text)
+    raise BackendError(f"expected a scheduler address such as tcp://host:8786, or local:N "
+                       f"(got {text!r})")
+
+
+def import_distributed():
+    """Import :mod:`distributed`, or explain how to install it.
+
+    Returns
+    -------
+    module
+
+    Raises
+    ------
+    BackendUnavailable
+        Naming the ``dask`` extra of lttb.
+    """
+    try:
+        import distributed
+    except ImportError as exc:
+        raise BackendUnavailable(f"--scheduler needs Dask distributed, which is not installed "
+                                 f"({exc}); install it with: {DASK_EXTRA_HINT}") from None
+    return distributed
+
+
+def worker_lttb_version() -> str:
+    """The lttb version of the process it runs in (called on Dask workers)."""
+    return __version__
+
+
+class DaskBackend(Backend):
+    """Tasks on a Dask distributed cluster.
+
+    Parameters
+    ----------
+    spec : SchedulerSpec
+        Where to connect, or how big a local cluster to start.
+    jobs : int, optional
+        Workers of a local cluster when `spec` gives no number (default
+        :func:`lttb.run.planning.available_cpus`).
+    dashboard : bool
+        Serve the Dask dashboard of a local cluster (on a free port) when
+        its dependencies are installed.
+
+    Raises
+    ------
+    BackendUnavailable
+        If Dask distributed is not installed.
+    BackendError
+        If the scheduler cannot be reached, or its workers run another lttb
+        version (or cannot import lttb).
+
+    Notes
+    -----
+    A local cluster has single-threaded worker processes (the simulation
+    holds the GIL, so threads would not run in parallel).  Workers of a
+    remote cluster must have the same lttb version installed; results come
+    back to this process, which writes them, so the workers need no access
+    to the output directory.
+    """
+
+    def __init__(self, spec: SchedulerSpec, *, jobs: int | None = None,
+                 dashboard: bool = True) -> None:
+        distributed = import_distributed()
+        self.spec = spec
+        self.cluster = None
+        self.client = None
+        try:
+            if spec.local:
+                n_workers = spec.n_workers or jobs or available_cpus()
+                with _sigint_ignored_by_children():
+                    # Errors only: a worker restarted after it died, or a task
+                    # cancelled on Ctrl-C, is handled here and reported once.
+                    self.cluster = distributed.LocalCluster(
+                        n_workers=n_workers, threads_per_worker=1, processes=True,
+                        dashboard_address=":0" if dashboard and _has_dashboard() else None,
+                        silence_logs=logging.ERROR)
+                self.client = distributed.Client(self.cluster)
+                self.description = (f"a local Dask cluster of {n_workers} worker process"
+                                    f"{'es' if n_workers != 1 else ''}")
+            else:
+                try:
+                    self.client = distributed.Client(spec.address, timeout=CONNECT_TIMEOUT)
+                except (OSError, TimeoutError) as exc:
+                    raise BackendError(f"cannot connect to the Dask scheduler at "
+                                       f"{spec.address}: {_describe_exception(exc)}") from None
+                self.description = f"the Dask scheduler at {spec.address}"
+            self._check_workers()
+        except BaseException:
+            self.close()
+            raise
+
+    @property
+    def dashboard_link(self) -> str | None:
+        """URL of the dashboard of a local cluster, if it is served.
+
+        ``None`` for a remote scheduler: whoever started it knows its
+        dashboard, and without bokeh there its address only answers 404.
+        """
+        if self.client is None or self.cluster is None or not _has_dashboard():
+            return None
+        try:
+            return self.client.dashboard_link
+        except Exception:
+            return None
+
+    def _check_workers(self) -> None:
+        try:
+            versions = self.client.run(worker_lttb_version)
+        except Exception as exc:
+            raise BackendError(f"the Dask workers of {self.description} cannot run lttb "
+                               f"({_describe_exception(exc)}); install lttb {__version__} "
+                               f"on every worker") from None
+        other = sorted({v for v in versions.values() if v != __version__})
+        if other:
+            raise BackendError(f"the Dask workers of {self.description} run lttb "
+                               f"{', '.join(other)}, this is lttb {__version__}: install the "
+                               f"same version everywhere (results must not mix versions)")
+
+    def run(self, function: Callable, tasks: Mapping[Any, tuple], *, retries: int = 2,
+            priorities: Mapping[Any, float] | None = None) -> Iterator[Outcome]:
+        from distributed import as_completed
+
+        if not tasks:
+            return
+        order = _ordered(tasks, priorities)
+        # A fresh token per run: keys never collide with another client's
+        # tasks, and the prefix groups them on the dashboard.
+        token = secrets.token_hex(4)
+        futures = {}
+        done_keys = set()
+        try:
+            for index, key in enumerate(order):
+                future = self.client.submit(
+                    function, *tasks[key], key=f"lttb-task-{token}-{index}",
+                    retries=retries, pure=False,
+                    priority=len(order) - index)
+                futures[future] = key
+            for future in as_completed(futures):
+                key = futures[future]
+                try:
+                    value = future.result()
+                except Exception as exc:
+                    outcome = Outcome(key, error=_describe_dask_error(exc))
+                else:
+                    outcome = Outcome(key, value=value)
+                # The result lives on a worker until released: keep the
+                # cluster's memory flat over a long sweep.
+                future.release()
+                done_keys.add(key)
+                yield outcome
+        finally:
+            left = [f for f, key in futures.items() if key not in done_keys]
+            if left:
+                try:
+                    self.client.cancel(left)
+                except Exception:
+                    pass
+
+    def close(self) -> None:
+        if self.client is not None:
+            try:
+                self.client.close()
+            except Exception:
+                pass
+            self.client = None
+        if self.cluster is not None:
+            try:
+                self.cluster.close()
+            except Exception:
+                pass
+            self.cluster = None
+
+
+@contextlib.contextmanager
+def _sigint_ignored_by_children():
+    """Start processes that ignore Ctrl-C (the parent stops them itself).
+
+    A process inherits an ignored ``SIGINT``, and Python then installs no
+    ``KeyboardInterrupt`` handler; without this every worker of a local
+    cluster prints a traceback when the user presses Ctrl-C.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _has_dashboard() -> bool:
+    try:
+        import bokeh  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _describe_dask_error(exc: BaseException) -> str:
+    if type(exc).__name__ == "KilledWorker":
+        return ("its worker died every time it ran it (the scheduler gave up; see "
+                "distributed.scheduler.allowed-failures)")
+    return _describe_exception(exc)
+
+
+# --------------------------------------------------------------------------- choosing
+
+def make_backend(scheduler: str | None = None, *, jobs: int | None = None,
+                 dashboard: bool = True) -> Backend:
+    """The backend asked for on the command line.
+
+    Parameters
+    ----------
+    scheduler : str, optional
+        ``None`` for local worker processes; otherwise a ``--scheduler``
+        value (see :func:`parse_scheduler`).
+    jobs : int, optional
+        Local worker processes, or workers of ``--scheduler local``.
+    dashboard : bool
+        Serve the dashboard of a local Dask cluster.
+
+    Returns
+    -------
+    Backend
+
+    Raises
+    ------
+    BackendError, BackendUnavailable
+        See :func:`parse_scheduler` and :class:`DaskBackend`.
+    """
+    if scheduler is None:
+        return LocalBackend(jobs)
+    spec = parse_scheduler(scheduler)
+    if spec.address is not None and jobs is not None:
+        raise BackendError("--jobs applies to local workers; the workers of a running "
+                           "Dask cluster are chosen when they are started")
+    if spec.n_workers is not None and jobs is not None and jobs != spec.n_workers:
+        raise BackendError(f"--jobs {jobs} contradicts --scheduler local:{spec.n_workers}")
+    return DaskBackend(spec, jobs=jobs, dashboard=dashboard)

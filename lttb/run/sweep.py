@@ -1,0 +1,690 @@
+"""Parameter sweeps: every (grid point, seed) as an independent task.
+
+A sweep runs a figure protocol (e.g. ``fig1``) for every point of a grid of
+configuration values and every seed.  Each task is one seed of one point,
+exactly the run ``lttb-reproduce fig1 --seed-list S --set key=value ...``
+would make (same configuration, same ``numpy.random.SeedSequence(S)``), so
+its artifact is the same whichever backend ran it.
+
+Layout of a sweep directory::
+
+    OUT/
+      N=125_sigma_targ=10/          one directory per grid point
+        seed-0000.json ...          one artifact per seed (lttb.artifacts)
+        summary.json                the point's seeds, as for a fig1 run
+      N=125_sigma_targ=100/
+      ...
+      sweep-summary.json            final outer MSE per point: seeds, mean, s.d.
+      figures/fig1_sweep.{pdf,eps,png}
+
+The summary and the figure are computed from the artifacts alone
+(:func:`collect_sweep`, :func:`summarize_sweep`, and
+:func:`lttb.plotting.sweep.plot_sweep`), so
+``lttb-reproduce replot OUT`` redraws them without simulating.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import artifacts as _artifacts
+from .._version import __version__
+from ..config import (ConfigError, derive_sizes, format_value, load_config, parse_override,
+                      schedule_of)
+from ..experiments.catalog import experiment
+from ..stats import mean_sd
+from .planning import plan_resume
+from .progress import TaskBar
+from .tasks import seed_task
+
+__all__ = [
+    "SWEEP_SUMMARY_NAME",
+    "SWEEP_SUMMARY_VERSION",
+    "SweepTask",
+    "Sweep",
+    "SweepReport",
+    "parse_grid",
+    "grid_points",
+    "point_dirname",
+    "plan_sweep",
+    "plan_sweep_resume",
+    "run_sweep",
+    "collect_sweep",
+    "summarize_sweep",
+    "write_sweep_summary",
+    "is_sweep_dir",
+]
+
+SWEEP_SUMMARY_NAME = "sweep-summary.json"
+#: Version of the layout of ``sweep-summary.json``.
+SWEEP_SUMMARY_VERSION = 1
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._+=-]")
+_MAX_DIRNAME = 100
+
+
+# --------------------------------------------------------------------------- grid
+
+def parse_grid(items: Iterable[str]) -> dict[str, list[Any]]:
+    """Read ``--grid KEY=V1,V2,...`` options into typed value lists.
+
+    Parameters
+    ----------
+    items : iterable of str
+        One string per ``--grid`` option.
+
+    Returns
+    -------
+    dict
+        Key -> list of values, typed by the configuration schema
+        (:func:`lttb.config.parse_override`), in the order given.
+
+    Raises
+    ------
+    ConfigError
+        Listing every problem: a missing ``=``, an unknown key, a key given
+        twice, an empty or unparsable value, a value repeated in one key.
+        Bounds are checked later, on whole configurations (:func:`plan_sweep`).
+    """
+    grid: dict[str, list[Any]] = {}
+    problems: list[tuple[str | None, str]] = []
+    for item in items:
+        key, sep, text = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            problems.append((None, f"--grid expects KEY=V1,V2,... (got {item!r})"))
+            continue
+        if key in grid:
+            problems.append((key, "given by more than one --grid"))
+            continue
+        values: list[Any] = []
+        bad = False
+        for part in text.split(","):
+            if not part.strip():
+                problems.append((key, f"empty value in --grid {item!r}"))
+                bad = True
+                break
+            try:
+                value = parse_override(key, part)
+            except ConfigError as exc:
+                problems.extend(exc.errors)
+                bad = True
+                break
+            if value in values:
+                problems.append((key, f"value {part.strip()!r} is listed twice"))
+                bad = True
+                break
+            values.append(value)
+        if not bad:
+            grid[key] = values
+        elif key not in grid:
+            grid[key] = []  # remembered, so that a repeated key is still reported
+    if problems:
+        raise ConfigError(problems)
+    return grid
+
+
+def grid_points(grid: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
+    """Every combination of the grid's values (the first key varies slowest).
+
+    Parameters
+    ----------
+    grid : mapping
+        Key -> values.
+
+    Returns
+    -------
+    list of dict
+    """
+    keys = list(grid)
+    return [dict(zip(keys, combo)) for combo in itertools.product(*(grid[k] for k in keys))]
+
+
+def point_dirname(point: Mapping[str, Any]) -> str:
+    """Directory name of a grid point, e.g. ``N=125_sigma_targ=10``.
+
+    Readable and stable across runs, so that a rerun (``--resume``) finds
+    the artifacts.  Characters that are not safe in file names on every OS
+    are replaced, and a short hash of the point is then appended (also for
+    very long names) to keep names distinct.
+
+    Parameters
+    ----------
+    point : mapping
+        Key -> value of one grid point.
+
+    Returns
+    -------
+    str
+    """
+    raw = "_".join(f"{key}={format_value(value)}" for key, value in point.items())
+    name = _SAFE_NAME.sub("~", raw)
+    if name != raw or len(name) > _MAX_DIRNAME or not name:
+        digest = hashlib.sha256(json.dumps(list(point.items()), sort_keys=False,
+                                           default=str).encode()).hexdigest()[:8]
+        name = f"{name[:_MAX_DIRNAME]}-{digest}"
+    return name
+
+
+# --------------------------------------------------------------------------- plan
+
+@dataclass(frozen=True, eq=False)
+class SweepTask:
+    """One seed of one grid point.
+
+    Attributes
+    ----------
+    point : dict
+        The grid values of the point.
+    dirname : str
+        Its directory inside the sweep directory.
+    seed : int
+    cfg : dict
+        The complete configuration of the point.
+    """
+
+    point: dict
+    dirname: str
+    seed: int
+    cfg: dict
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """``(dirname, seed)``: unique within a sweep."""
+        return (self.dirname, self.seed)
+
+    # The dict fields are not hashable: a task is identified by its key.
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SweepTask) and self.key == other.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    @property
+    def relpath(self) -> str:
+        """Artifact path relative to the sweep directory."""
+        return f"{self.dirname}/{_artifacts.artifact_name(self.seed)}"
+
+    @property
+    def cost(self) -> float:
+        """Rough relative run time (recurrent synapses x bins x trials)."""
+        schedule = schedule_of(self.cfg)
+        trials = (schedule["n_iterations"] + schedule["n_tests"] + 2) * self.cfg["n_contexts"]
+        return float(self.cfg["N"]) ** 2 * self.cfg["T"] * trials
+
+
+@dataclass
+class Sweep:
+    """A validated sweep: its grid, its points' configurations and its tasks.
+
+    Attributes
+    ----------
+    figure : str
+        Figure protocol of every task.
+    grid : dict
+        Key -> values, as given.
+    seeds : list of int
+    points : list of dict
+        Grid points, in grid order.
+    configs : dict
+        Point directory name -> complete configuration.
+    tasks : list of SweepTask
+        Points in grid order, seeds within each point.
+    """
+
+    figure: str
+    grid: dict
+    seeds: list
+    points: list
+    configs: dict
+    tasks: list = field(default_factory=list)
+
+
+def plan_sweep(figure: str, grid: Mapping[str, Sequence[Any]], seeds: Sequence[int], *,
+               source: str | os.PathLike = "fig1",
+               overrides: Mapping[str, Any] | None = None,
+               default_base: str = "fig1",
+               check: Callable[[dict], None] | None = None) -> Sweep:
+    """Build and validate the configuration of every grid point.
+
+    Each point's configuration is ``load_config(source, **overrides,
+    **point)``: the grid values are overrides applied with the others, so a
+    swept ``N`` also sets ``Ne = round(0.8 N)`` and ``Ni = N - Ne`` unless
+    ``Ne`` or ``Ni`` is itself overridden or swept.
+
+    Parameters
+    ----------
+    figure : str
+        Figure protocol name recorded in the artifacts.
+    grid : mapping
+        Key -> non-empty list of values (see :func:`parse_grid`).
+    seeds : sequence of int
+        Seeds run at every point.
+    source : str or path-like
+        Preset name or configuration file.
+    overrides : mapping, optional
+        Other keys to set (``--set``, ``--epochs``); must not repeat a grid key.
+    default_base : str
+        Preset a configuration file without ``"base"`` starts from (the
+        figure's preset).
+    check : callable, optional
+        ``check(cfg)`` of the figure protocol, raising
+        :class:`lttb.ConfigError` for a configuration it cannot run.
+
+    Returns
+    -------
+    Sweep
+
+    Raises
+    ------
+    ConfigError
+        Every problem found, each naming the key (and, for an invalid
+        point, the point): an empty grid, a key both swept and set, a value
+        that makes an invalid configuration.
+    """
+    overrides = dict(overrides or {})
+    problems: list[tuple[str | None, str]] = []
+    if not grid:
+        problems.append((None, "the grid is empty (give at least one --grid KEY=V1,V2)"))
+    for key, values in grid.items():
+        if not values:
+            problems.append((key, "has no values"))
+        if key in overrides:
+            problems.append((key, "is both swept (--grid) and set (--set, --epochs, "
+                                  "--iters-per-epoch)"))
+    if problems:
+        raise ConfigError(problems)
+
+    points = grid_points(grid)
+    configs: dict[str, dict] = {}
+    seen: dict[tuple[str | None, str], None] = {}
+    for point in points:
+        try:
+            cfg = load_config(source, default_base=default_base, **{**overrides, **point})
+            if check is not None:
+                check(cfg)
+        except ConfigError as exc:
+            where = ", ".join(f"{k}={format_value(v)}" for k, v in point.items())
+            for key, message in exc.errors:
+                # A bad value fails at every point that holds it: say it once,
+                # naming the point where it was first seen.
+                if key in grid:
+                    seen.setdefault((key, f"{message} at grid point {where}"), None)
+                else:
+                    seen.setdefault((key, f"{message} (grid point {where})"), None)
+            continue
+        name = point_dirname(point)
+        if name in configs:
+            raise ConfigError([(None, f"two grid points share the directory name {name!r}")])
+        configs[name] = cfg
+    if seen:
+        raise ConfigError(_one_per_value(list(seen)))
+    tasks = [SweepTask(point=dict(point), dirname=point_dirname(point), seed=int(seed),
+                       cfg=configs[point_dirname(point)])
+             for point in points for seed in seeds]
+    return Sweep(figure=figure, grid={k: list(v) for k, v in grid.items()},
+                 seeds=[int(s) for s in seeds], points=points, configs=configs, tasks=tasks)
+
+
+def _one_per_value(errors: list[tuple[str | None, str]]) -> list[tuple[str | None, str]]:
+    """Keep the first message of each (key, rule) pair: one line per bad value."""
+    kept, rules = [], set()
+    for key, message in errors:
+        rule = (key, message.split(" at grid point ")[0].split(" (grid point ")[0])
+        if rule in rules:
+            continue
+        rules.add(rule)
+        kept.append((key, message))
+    return kept
+
+
+def plan_sweep_resume(out_dir: str | os.PathLike, sweep: Sweep
+                      ) -> tuple[list[SweepTask], dict[SweepTask, str], dict[SweepTask, str]]:
+    """Which tasks of a sweep already have a valid artifact in `out_dir`.
+
+    Uses :func:`lttb.run.planning.plan_resume` point by point: an artifact is kept
+    when it is valid and was made by the same lttb version, figure and
+    configuration.
+
+    Parameters
+    ----------
+    out_dir : path-like
+    sweep : Sweep
+
+    Returns
+    -------
+    keep : list of SweepTask
+    redo : dict
+        Task -> reason, for artifacts that exist but will be replaced.
+    conflicts : dict
+        Task -> what differs, for valid artifacts of another configuration.
+    """
+    keep: list[SweepTask] = []
+    redo: dict[SweepTask, str] = {}
+    conflicts: dict[SweepTask, str] = {}
+    by_point: dict[str, list[SweepTask]] = {}
+    for task in sweep.tasks:
+        by_point.setdefault(task.dirname, []).append(task)
+    for dirname, tasks in by_point.items():
+        directory = Path(out_dir) / dirname
+        if not directory.is_dir():
+            continue
+        by_seed = {task.seed: task for task in tasks}
+        kept, _todo, redone, conflicting = plan_resume(directory, sweep.figure,
+                                                       sweep.configs[dirname], list(by_seed))
+        keep.extend(by_seed[seed] for seed in kept)
+        redo.update({by_seed[seed]: why for seed, why in redone.items()})
+        conflicts.update({by_seed[seed]: why for seed, why in conflicting.items()})
+    return keep, redo, conflicts
+
+
+# --------------------------------------------------------------------------- run
+
+@dataclass
+class SweepReport:
+    """What :func:`run_sweep` did.
+
+    Attributes
+    ----------
+    completed : list of SweepTask
+        Tasks run and written in this call.
+    skipped : list of SweepTask
+        Tasks whose artifact was kept (resume).
+    failed : dict
+        Task -> reason, for tasks without an artifact.
+    interrupted : bool
+        True after a ``KeyboardInterrupt`` (the report is then attached to
+        the re-raised exception as ``exc.report``).
+    paths : dict
+        Task -> artifact path, for completed and skipped tasks.
+    """
+
+    completed: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)
+    failed: dict = field(default_factory=dict)
+    interrupted: bool = False
+    paths: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when every task has its artifact."""
+        return not self.failed and not self.interrupted
+
+
+def _check_result(task: SweepTask, figure: str, artifact: Any) -> str | None:
+    """Why a returned artifact is not the one the task should have made, if so."""
+    if not isinstance(artifact, dict):
+        return f"the task returned {type(artifact).__name__}, not an artifact"
+    try:
+        _artifacts.validate_artifact(artifact)
+    except _artifacts.ArtifactError as exc:
+        return f"invalid artifact: {exc.reason}"
+    if artifact["seed"] != task.seed:
+        return f"the artifact holds seed {artifact['seed']}, not {task.seed}"
+    if artifact["lttb_version"] != __version__:
+        return (f"the worker runs lttb {artifact['lttb_version']}, this is lttb "
+                f"{__version__}")
+    differences = _artifacts.same_run(artifact, figure, task.cfg)
+    if differences:
+        return "the artifact is not of this task: " + "; ".join(differences)
+    return None
+
+
+def run_sweep(sweep: Sweep, out_dir: str | os.PathLike, backend, *,
+              skip: Iterable[SweepTask] = (), quiet: bool = False, retries: int = 2,
+              protocol: Callable | None = None, task: Callable | None = None) -> SweepReport:
+    """Run the tasks of a sweep on a backend and write one artifact per task.
+
+    The backend's workers only compute; this process checks each returned
+    artifact and writes it atomically under its final name
+    (``OUT/<point>/seed-NNNN.json``), so an artifact is complete or absent,
+    and a task that ran twice (a retry after a lost worker, a duplicate run)
+    just replaces the file with the same content.
+
+    Parameters
+    ----------
+    sweep : Sweep
+        From :func:`plan_sweep`.
+    out_dir : path-like
+        Existing sweep directory; point directories are created in it.
+    backend : lttb.backends.Backend
+        Where the tasks run.
+    skip : iterable of SweepTask
+        Tasks already done (see :func:`plan_sweep_resume`).
+    quiet : bool
+        No progress bar.
+    retries : int
+        Extra attempts per task (see :meth:`lttb.run.executors.Backend.run`).
+    protocol : callable, optional
+        ``protocol(cfg, seed, progress=None) -> dict``, importable by name;
+        default the protocol of the sweep's figure in the catalog.
+    task : callable, optional
+        Worker entry point with the signature of :func:`lttb.run.tasks.seed_task`
+        (default), importable by name.
+
+    Returns
+    -------
+    SweepReport
+
+    Raises
+    ------
+    KeyboardInterrupt
+        After stopping the tasks; finished artifacts are kept and the
+        exception carries the report as ``report``.
+    """
+    task = seed_task if task is None else task
+    if protocol is None:
+        protocol = experiment(sweep.figure).protocol
+    out_dir = Path(out_dir)
+    report = SweepReport()
+    skip_keys = {t.key for t in skip}
+    todo: dict[tuple[str, int], SweepTask] = {}
+    for item in sweep.tasks:
+        if item.key in skip_keys:
+            report.skipped.append(item)
+            report.paths[item] = out_dir / item.relpath
+        else:
+            todo[item.key] = item
+    bar = TaskBar(len(sweep.tasks), len(report.skipped), quiet)
+    try:
+        if not quiet and report.skipped:
+            # Kept results count towards the best and worst MSE shown.
+            for item in report.skipped:
+                try:
+                    bar.record(_artifacts.read_artifact(report.paths[item])["final_outer_mse"])
+                except _artifacts.ArtifactError:
+                    pass
+            bar.refresh()
+        if not todo:
+            return report
+        arguments = {key: (protocol, sweep.figure, dict(item.cfg), item.seed)
+                     for key, item in todo.items()}
+        priorities = {key: item.cost for key, item in todo.items()}
+        outcomes = backend.run(task, arguments, retries=retries, priorities=priorities)
+        try:
+            for outcome in outcomes:
+                item = todo[outcome.key]
+                reason = outcome.error
+                if reason is None:
+                    reason = _check_result(item, sweep.figure, outcome.value)
+                if reason is None:
+                    try:
+                        directory = out_dir / item.dirname
+                        directory.mkdir(exist_ok=True)
+                        path = _artifacts.write_artifact(directory, outcome.value)
+                    except (OSError, _artifacts.ArtifactError) as exc:
+                        reason = f"cannot write {item.relpath}: {exc}"
+                if reason is None:
+                    report.completed.append(item)
+                    report.paths[item] = path
+                    bar.done(outcome.value["final_outer_mse"])
+                else:
+                    report.failed[item] = reason
+                    bar.done(failed=True)
+                    bar.write(f"{item.relpath} failed: {reason}")
+        finally:
+            outcomes.close()
+    except KeyboardInterrupt as exc:
+        report.interrupted = True
+        exc.report = report
+        raise
+    finally:
+        bar.close()
+    return report
+
+
+# --------------------------------------------------------------------------- collect
+
+def is_sweep_dir(directory: str | os.PathLike) -> bool:
+    """True if `directory` holds no artifact itself but a subdirectory does."""
+    directory = Path(directory)
+    if not directory.is_dir() or _artifacts.find_artifacts(directory):
+        return False
+    return any(child.is_dir() and _artifacts.find_artifacts(child)
+               for child in directory.iterdir())
+
+
+def collect_sweep(directory: str | os.PathLike
+                  ) -> tuple[dict[str, list[dict]], list[tuple[Path, str]]]:
+    """Read every artifact of a sweep directory's point directories.
+
+    Parameters
+    ----------
+    directory : path-like
+
+    Returns
+    -------
+    points : dict
+        Point directory name -> its valid artifacts, by seed.
+    skipped : list of (pathlib.Path, str)
+        Files that are not valid artifacts, or whose configuration differs
+        from the other artifacts of their directory, with the reason.
+    """
+    directory = Path(directory)
+    points: dict[str, list[dict]] = {}
+    skipped: list[tuple[Path, str]] = []
+    for child in sorted(p for p in directory.iterdir() if p.is_dir()):
+        valid = []
+        for path in _artifacts.find_artifacts(child):
+            try:
+                valid.append((path, _artifacts.read_artifact(path)))
+            except _artifacts.ArtifactError as exc:
+                skipped.append((path, exc.reason))
+        if not valid:
+            continue
+        # A point is one configuration: keep the majority's if files were mixed.
+        signature = [_signature(artifact) for _, artifact in valid]
+        common, _ = Counter(signature).most_common(1)[0]
+        kept = []
+        for (path, artifact), sig in zip(valid, signature):
+            if sig == common:
+                kept.append(artifact)
+            else:
+                skipped.append((path, "its configuration differs from the other artifacts "
+                                      "of its directory"))
+        points[child.name] = kept
+    return points, skipped
+
+
+def _signature(artifact: Mapping[str, Any]) -> str:
+    return json.dumps([artifact["figure"], artifact["config"]], sort_keys=True)
+
+
+def _swept_keys(configs: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Configuration keys that vary between points, without derived sizes."""
+    if not configs:
+        return []
+    keys = [key for key in configs[0]
+            if len({json.dumps(cfg.get(key)) for cfg in configs}) > 1]
+    if "N" in keys and all(derive_sizes({"N": cfg["N"]}) == {"N": cfg["N"], "Ne": cfg["Ne"],
+                                                            "Ni": cfg["Ni"]}
+                           for cfg in configs):
+        keys = [key for key in keys if key not in ("Ne", "Ni")]
+    return keys
+
+
+def summarize_sweep(points: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, Any]:
+    """The final outer MSE of every grid point, from its artifacts.
+
+    The swept keys are the configuration keys whose values differ between
+    points (``Ne`` and ``Ni`` are left out when they follow ``N``).
+
+    Parameters
+    ----------
+    points : mapping
+        Point directory name -> valid artifacts of that point (see
+        :func:`collect_sweep`).
+
+    Returns
+    -------
+    dict
+        ``sweep_summary_version``, ``lttb_version``, ``created``, ``figure``
+        (the most common figure name), ``swept`` (keys), ``grid`` (key ->
+        sorted distinct values), ``points`` (one entry per point: ``dir``,
+        ``point`` with the swept values, ``seeds``, ``final_outer_mse`` per
+        seed, ``mean``, ``sd`` (sample s.d., ``ddof=1``; ``null`` below two
+        seeds), ``n`` (seeds with a finite value), ``wall_seconds``), ``best``
+        and ``worst`` (the points with the lowest and highest mean) and
+        ``total_wall_seconds``.
+    """
+    names = [a["figure"] for group in points.values() for a in group]
+    figure = Counter(names).most_common(1)[0][0] if names else None
+    entries = {name: sorted(group, key=lambda a: a["seed"]) for name, group in points.items()
+               if group and group[0]["figure"] == figure}
+    configs = [group[0]["config"] for group in entries.values()]
+    swept = _swept_keys(configs)
+    rows = []
+    for name, group in entries.items():
+        cfg = group[0]["config"]
+        finals = [a["final_outer_mse"] for a in group]
+        mean, sd, n = mean_sd(finals)
+        rows.append({
+            "dir": name,
+            "point": {key: cfg[key] for key in swept},
+            "seeds": [a["seed"] for a in group],
+            "final_outer_mse": finals,
+            "mean": mean,
+            "sd": sd,
+            "n": n,
+            "wall_seconds": float(sum(a["wall_seconds"] for a in group)),
+        })
+    rows.sort(key=lambda row: [_sort_key(row["point"][key]) for key in swept] + [row["dir"]])
+    grid = {key: sorted({json.dumps(row["point"][key]) for row in rows},
+                        key=lambda text: _sort_key(json.loads(text))) for key in swept}
+    grid = {key: [json.loads(text) for text in values] for key, values in grid.items()}
+    ranked = [row for row in rows if row["mean"] is not None]
+    best = min(ranked, key=lambda row: row["mean"]) if ranked else None
+    worst = max(ranked, key=lambda row: row["mean"]) if ranked else None
+    brief = (lambda row: None if row is None else
+             {"dir": row["dir"], "point": row["point"], "mean": row["mean"], "sd": row["sd"]})
+    return {
+        "sweep_summary_version": SWEEP_SUMMARY_VERSION,
+        "lttb_version": __version__,
+        "created": _artifacts.utc_now(),
+        "figure": figure,
+        "swept": swept,
+        "grid": grid,
+        "points": rows,
+        "best": brief(best),
+        "worst": brief(worst),
+        "total_wall_seconds": float(sum(row["wall_seconds"] for row in rows)),
+    }
+
+
+def _sort_key(value: Any) -> tuple:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (0, float(value), "")
+    return (1, 0.0, str(value))
+
+
+def write_sweep_summary(directory: str | os.PathLike, summary: Mapping[str, Any]) -> Path:
+    """Write ``sweep-summary.json`` atomically into `directory`."""
+    return _artifacts.write_json_atomic(Path(directory) / SWEEP_SUMMARY_NAME, summary)
