@@ -52,6 +52,7 @@ __all__ = [
     "summarize",
     "write_summary",
     "write_json_atomic",
+    "write_bytes_atomic",
     "temporary_sibling",
 ]
 
@@ -307,30 +308,29 @@ def temporary_sibling(path: str | os.PathLike) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
 
 
-def write_json_atomic(path: str | os.PathLike, data: Mapping[str, Any]) -> Path:
-    """Write JSON to `path` so that the file is either complete or absent.
+def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
+    """Write `data` to `path` so that the file is either complete or absent.
 
-    The text goes to a hidden temporary file in the same directory (same
-    file system, so the rename is atomic), is flushed to disk, and replaces
-    `path` with :func:`os.replace`.  On any failure, including
-    ``KeyboardInterrupt``, the temporary file is removed.
+    The bytes go to a hidden temporary file in the same directory (same file
+    system, so the rename is atomic), are flushed to disk, and replace `path`
+    with :func:`os.replace`.  On any failure, including ``KeyboardInterrupt``,
+    the temporary file is removed.
 
     Parameters
     ----------
     path : path-like
-    data : mapping
+    data : bytes
 
     Returns
     -------
     pathlib.Path
     """
     path = Path(path)
-    text = _dumps(data)
     tmp = temporary_sibling(path)
     try:
         # Mode "x" (not mkstemp) so the file gets the usual permissions.
-        with open(tmp, "x", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with open(tmp, "xb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -341,6 +341,23 @@ def write_json_atomic(path: str | os.PathLike, data: Mapping[str, Any]) -> Path:
             pass
         raise
     return path
+
+
+def write_json_atomic(path: str | os.PathLike, data: Mapping[str, Any]) -> Path:
+    """Write JSON to `path` so that the file is either complete or absent.
+
+    One top-level key per line (see :func:`write_bytes_atomic` for how).
+
+    Parameters
+    ----------
+    path : path-like
+    data : mapping
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    return write_bytes_atomic(path, _dumps(data).encode("utf-8"))
 
 
 def write_artifact(directory: str | os.PathLike, artifact: Mapping[str, Any]) -> Path:

@@ -44,9 +44,14 @@ __all__ = [
     "list_presets",
     "schedule_of",
     "format_value",
+    "THREADS_VARIABLE",
 ]
 
 SCHEMA_NAME = "config.schema.json"
+#: Environment variable giving the number of threads a trial runs on by
+#: default (:func:`lttb.model.engines.default_threads`); worker processes get
+#: theirs through it.
+THREADS_VARIABLE = "LTTB_NUM_THREADS"
 DEFAULT_BASE = "fig1"
 #: Fraction of excitatory neurons used by :func:`derive_sizes` (400 of 500 in the paper).
 EXCITATORY_FRACTION = 0.8

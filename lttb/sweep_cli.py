@@ -9,6 +9,6 @@ from ._compat import forward
 __getattr__, __dir__ = forward(__name__, {
     "add_sweep_parser": "lttb.cli.parser:add_sweep_parser",
     "run_sweep_command": "lttb.cli.sweep:run_sweep_command",
-    "replot_sweep": "lttb.cli.sweep:replot_sweep",
+    "replot_sweep": "lttb.cli.report:replot_sweep",
     "DEFAULT_RETRIES": "lttb.cli.parser:DEFAULT_RETRIES",
 })

@@ -27,13 +27,17 @@ def _die():
     os._exit(70)  # no SIGKILL on Windows: an abrupt exit is as bad for the pool
 
 
-def kill_once(cfg, seed, progress=None, *, marker, victim):
+def kill_once(cfg, seed, progress=None, *, marker, victim, log=None):
     """``run_schedule``, but the victim task kills its process mid-run, once.
 
     The victim is the task ``(N, seed) == victim``; it dies at its second
     training iteration the first time any process runs it (the marker file
-    records that it happened), and runs normally when retried.
+    records that it happened), and runs normally when retried.  With `log`,
+    every start of a task appends ``N,seed`` to that file.
     """
+    if log is not None:
+        with open(log, "a") as handle:
+            handle.write(f"{cfg['N']},{seed}\n")
     def hook(iteration, total, mse):
         if iteration == 2 and (cfg["N"], seed) == tuple(victim) and _claim(marker):
             _die()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import os
@@ -20,7 +21,9 @@ from lttb import load_config
 from lttb.cli import main
 from lttb.experiments.catalog import experiment
 from lttb.run.planning import plan_workers
-from lttb.run.seeds import RunReport, run_seeds
+from lttb.run.loop import RunReport
+from lttb.run.seeds import run_seeds
+from lttb.run.sweep import plan_figure
 
 HERE = Path(__file__).parent
 TINY = dict(N=60, Ne=48, Ni=12, T=120, epochs=2, iters_per_epoch=5)
@@ -304,8 +307,9 @@ def test_resume_after_a_killed_worker_equals_an_uninterrupted_run(tmp_path, monk
     monkeypatch.setenv(faults.VICTIM, "1")
     monkeypatch.setenv(faults.WAIT_FOR, str(out / "seed-0000.json"))
     cfg = load_config("fig1", **TINY)
+    # The victim dies every time it runs: with no retry it is left for --resume.
     report = run_seeds("fig1", cfg, [0, 1, 2], out, jobs=2, quiet=True,
-                       task=faults.kill_victim)
+                       task=faults.kill_victim, retries=0)
     assert 1 in report.failed and "worker process died" in report.failed[1]
     assert 0 in report.completed
     assert not stray_temporaries(out)
@@ -337,8 +341,9 @@ def test_a_failing_seed_keeps_the_others_and_exits_1(tmp_path, monkeypatch):
 
 
 def test_failed_run_exit_status(tmp_path, monkeypatch, capsys):
-    report = RunReport(completed=[1], failed={0: "RuntimeError: boom"})
-    monkeypatch.setattr("lttb.cli.figure.run_seeds", lambda *args, **kwargs: report)
+    seed0, seed1 = plan_figure("fig1", load_config("fig1", **TINY), [0, 1]).tasks
+    report = RunReport(completed=[seed1], failed={seed0: "RuntimeError: boom"})
+    monkeypatch.setattr("lttb.cli.execute.run_tasks", lambda *args, **kwargs: report)
     assert run("--seeds", "2", "--out", str(tmp_path / "o"), "--quiet") == 1
     err = capsys.readouterr().err
     assert "seed 0 failed: RuntimeError: boom" in err and "--resume" in err
@@ -418,3 +423,85 @@ def test_ctrl_c_keeps_finished_seeds_and_no_partial_file(tmp_path):
     assert not (out / "summary.json").exists()
     for path in A.find_artifacts(out):
         A.read_artifact(path)
+
+
+# --------------------------------------------------------------------------- one task loop
+
+def test_a_killed_worker_costs_only_its_own_seed(tmp_path, monkeypatch, reference_run):
+    """A worker killed mid-seed: only that seed runs again, and the run is as undisturbed."""
+    monkeypatch.syspath_prepend(str(HERE))
+    faults = importlib.import_module("_lttb_sweep_faults")
+    log, marker = tmp_path / "starts.log", tmp_path / "killed"
+    protocol = functools.partial(faults.kill_once, marker=str(marker), victim=(60, 1),
+                                 log=str(log))
+    out = tmp_path / "out"
+    out.mkdir()
+    report = run_seeds("fig1", load_config("fig1", **TINY), [0, 1, 2], out, jobs=2,
+                       quiet=True, protocol=protocol)
+    assert marker.exists(), "the victim's worker was never killed"
+    assert report.ok and sorted(report.completed) == [0, 1, 2]
+    starts = sorted(log.read_text().split())
+    assert starts == ["60,0", "60,1", "60,1", "60,2"], starts
+    assert load_all(out) == load_all(reference_run)
+    assert not stray_temporaries(out)
+
+
+def test_figure_run_retries_and_reports_a_seed_that_keeps_dying(tmp_path, monkeypatch,
+                                                               capsys):
+    monkeypatch.syspath_prepend(str(HERE))
+    faults = importlib.import_module("_lttb_faults")
+    monkeypatch.setenv(faults.VICTIM, "0")
+    monkeypatch.setenv(faults.WAIT_FOR, str(tmp_path))  # exists: die at once
+    out = tmp_path / "out"
+    out.mkdir()
+    report = run_seeds("fig1", load_config("fig1", **TINY), [0, 1], out, jobs=1, quiet=True,
+                       task=faults.kill_victim, retries=1)
+    assert report.failed == {0: "a worker process died while running it (2 attempts)"}
+    assert report.completed == [1]
+
+
+def test_fig1_on_a_local_dask_cluster_equals_the_default(tmp_path, reference_run):
+    pytest.importorskip("distributed")
+    out = tmp_path / "dask"
+    assert run("--seed-list", "0,1,2", "--scheduler", "local:2", "--retries", "1",
+               "--out", str(out), "--quiet", "--no-figures") == 0
+    assert load_all(out) == load_all(reference_run)
+    assert sorted(p.name for p in out.iterdir()) == [
+        "seed-0000.json", "seed-0001.json", "seed-0002.json", "summary.json"]
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["--scheduler", "local:0"], "--scheduler"),
+    (["--scheduler", "http://x"], "--scheduler"),
+    (["--retries", "-1"], "--retries"),
+    (["--jobs", "3", "--scheduler", "tcp://127.0.0.1:1"], "--scheduler"),
+])
+def test_figure_executor_options_are_checked_before_anything_is_written(tmp_path, capsys,
+                                                                        args, fragment):
+    out = tmp_path / "never"
+    assert run("--seeds", "1", "--out", str(out), *args) == 2
+    err = capsys.readouterr().err
+    assert fragment in err and err.count("\n") == 1
+    assert not out.exists()
+
+
+def test_figures_are_drawn_by_the_executor_with_the_same_files(tmp_path, finished_run):
+    from lttb.plotting.draw import draw_all
+    from lttb.run.executors import LocalBackend
+
+    artifacts = [A.read_artifact(p) for p in A.find_artifacts(finished_run)]
+    serial = draw_all(artifacts, tmp_path / "serial", jobs=1)
+    with LocalBackend(2) as backend:
+        parallel = draw_all(artifacts, tmp_path / "parallel", backend=backend)
+    assert sorted(p.name for p in serial) == sorted(p.name for p in parallel)
+    def content(path):
+        # EPS states when it was drawn; everything else must be equal.
+        lines = path.read_bytes().split(b"\n")
+        return [line for line in lines if not line.startswith(b"%%CreationDate")]
+
+    for path in serial:
+        other = tmp_path / "parallel" / path.name
+        if path.suffix == ".eps":
+            assert b"%%Title: " + path.name.encode() in path.read_bytes()
+        assert content(path) == content(other), path.name
+    assert (tmp_path / "parallel" / "fig1_panel_seed-0001.png").stat().st_size > 0

@@ -33,7 +33,7 @@ MOVED = {
                   "context_scores": "lttb.experiments.fig2.results",
                   "summarize_context_tests": "lttb.experiments.fig2.results"},
     "lttb.sweep": {"parse_grid": "lttb.run.sweep", "plan_sweep": "lttb.run.sweep",
-                   "run_sweep": "lttb.run.sweep", "collect_sweep": "lttb.run.sweep",
+                   "run_sweep": "lttb.run.loop", "collect_sweep": "lttb.run.sweep",
                    "summarize_sweep": "lttb.run.sweep", "plot_sweep": "lttb.plotting.sweep"},
     "lttb.backends": {"LocalBackend": "lttb.run.executors", "DaskBackend": "lttb.run.executors",
                       "make_backend": "lttb.run.executors"},

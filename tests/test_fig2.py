@@ -387,8 +387,8 @@ def test_bars_show_mean_and_sd(artifact):
 def test_draw_all_names_fig2(tmp_path, artifact, monkeypatch):
     # Names only: rendering every format is covered by the fig1 tests.
     stems = []
-    monkeypatch.setattr("lttb.plotting.draw.save_figure",
-                        lambda figure, stem, formats=None: stems.append(Path(stem).name) or [])
+    monkeypatch.setattr("lttb.plotting.draw.render",
+                        lambda figure, formats=None, name=None: stems.append(name) or {})
     draw_all([artifact], tmp_path)
     assert sorted(stems) == sorted([
         "fig2_recall_context-0_seed-0000", "fig2_recall_context-1_seed-0000",
@@ -452,8 +452,8 @@ def test_cli_replot_fig2(cli_run, tmp_path, monkeypatch):
     copy_dir = tmp_path / "copy"
     shutil.copytree(cli_run, copy_dir)
     stems = []
-    monkeypatch.setattr("lttb.plotting.draw.save_figure",
-                        lambda figure, stem, formats=None: stems.append(Path(stem).name) or [])
+    monkeypatch.setattr("lttb.plotting.draw.render",
+                        lambda figure, formats=None, name=None: stems.append(name) or {})
     # --jobs 1: drawn in this process, where save_figure is replaced
     assert main(["replot", str(copy_dir), "--quiet", "--jobs", "1"]) == 0
     assert len(stems) == 2 * 5 + 2 and "fig2_context_mse" in stems

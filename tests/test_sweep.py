@@ -17,8 +17,9 @@ from lttb.run.executors import (DASK_EXTRA_HINT, BackendError, LocalBackend, Sch
                            make_backend, parse_scheduler)
 from lttb.cli import main
 from lttb.model.training import run_schedule
+from lttb.run.loop import run_sweep
 from lttb.run.sweep import (collect_sweep, is_sweep_dir, parse_grid, plan_sweep, point_dirname,
-                        run_sweep, summarize_sweep)
+                            summarize_sweep)
 from lttb.run.tasks import seed_task
 
 HERE = Path(__file__).parent

@@ -10,7 +10,7 @@ import pytest
 
 import lttb
 from lttb import _core
-from lttb.model import Network, draw_initial_state, engines
+from lttb.model import Network, draw_initial_state
 from lttb.model.engines import THREADS_VARIABLE, default_threads
 from lttb.model.state import STATE_ARRAYS
 from lttb.run import planning
@@ -140,7 +140,6 @@ def test_threads_default_comes_from_the_environment(monkeypatch, small_config):
 ])
 def test_plan_workers(monkeypatch, cpus, seeds, jobs, threads, expected):
     monkeypatch.setattr(planning, "available_cpus", lambda: cpus)
-    monkeypatch.setattr(engines, "openmp_enabled", lambda: True)
     assert planning.plan_workers(seeds, jobs, threads) == expected
-    monkeypatch.setattr(engines, "openmp_enabled", lambda: False)
-    assert planning.plan_workers(seeds, jobs, threads) == (expected[0], 1)
+    assert planning.plan_workers(seeds, jobs, threads, openmp=True) == expected
+    assert planning.plan_workers(seeds, jobs, threads, openmp=False) == (expected[0], 1)

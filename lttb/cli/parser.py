@@ -23,12 +23,26 @@ SWEEP = "sweep"
 DEFAULT_RETRIES = 2
 
 
+def _add_executor_options(parser: argparse.ArgumentParser, unit: str) -> None:
+    """``--scheduler`` and ``--retries``: where the tasks run, and how often a lost one reruns."""
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help=f"run the {unit}s with Dask: tcp://host:8786 joins a running "
+                             f"scheduler, local:N starts a local cluster of N single-threaded "
+                             f"worker processes (needs: pip install \"lttb[dask]\")")
+    parser.add_argument("--retries", type=non_negative_int, default=DEFAULT_RETRIES,
+                        metavar="R",
+                        help=f"extra attempts of a {unit} whose local worker died, or that "
+                             f"raised on Dask (default {DEFAULT_RETRIES}); Dask itself reruns "
+                             f"the {unit}s of a lost worker")
+
+
 def _add_figure_parser(subparsers, spec: Experiment) -> None:
     parser = subparsers.add_parser(
         spec.name, help=spec.summary,
         description=f"Reproduce {spec.summary}. Runs the training schedule of "
-                    f"the configuration for each seed in its own process, then writes "
-                    f"seed-NNNN.json artifacts, summary.json and figures/ in --out.",
+                    f"the configuration for each seed in a worker process (or on a Dask "
+                    f"cluster), then writes seed-NNNN.json artifacts, summary.json and "
+                    f"figures/ in --out.",
     )
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--seeds", type=positive_int, metavar="N",
@@ -36,11 +50,13 @@ def _add_figure_parser(subparsers, spec: Experiment) -> None:
     which.add_argument("--seed-list", type=seed_list, metavar="LIST",
                        help="run these seeds, comma-separated, e.g. 3,7")
     parser.add_argument("--jobs", type=positive_int, metavar="J",
-                        help="worker processes, one seed each (default: the number of CPUs)")
+                        help="worker processes, one seed each (default: the number of CPUs), "
+                             "or the workers of --scheduler local")
     parser.add_argument("--threads", type=positive_int, metavar="T",
                         help="threads per seed (default: the CPUs the worker processes "
                              "leave free, e.g. 2 for one seed on 2 CPUs); results do not "
                              "depend on it")
+    _add_executor_options(parser, "seed")
     parser.add_argument("--out", metavar="DIR",
                         help=f"output directory (default ./{DEFAULT_RESULTS.as_posix()}/{spec.name})")
     add_run_options(parser, base=spec.preset, where="", unit="seeds")
@@ -95,15 +111,7 @@ def add_sweep_parser(subparsers) -> None:
     parser.add_argument("--jobs", type=positive_int, metavar="J",
                         help="local worker processes (default: the number of CPUs), or the "
                              "workers of --scheduler local")
-    parser.add_argument("--scheduler", metavar="ADDRESS",
-                        help="run the tasks with Dask: tcp://host:8786 joins a running "
-                             "scheduler, local:N starts a local cluster of N single-threaded "
-                             "worker processes (needs: pip install \"lttb[dask]\")")
-    parser.add_argument("--retries", type=non_negative_int, default=DEFAULT_RETRIES,
-                        metavar="R",
-                        help=f"extra attempts of a task whose local worker died, or that "
-                             f"raised on Dask (default {DEFAULT_RETRIES}); Dask itself reruns "
-                             f"the tasks of a lost worker")
+    _add_executor_options(parser, "task")
     add_run_options(parser, base="the figure's preset", where=" at every point",
                     unit="tasks")
 

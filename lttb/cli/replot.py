@@ -14,8 +14,7 @@ from .. import artifacts as _artifacts
 from ..run.sweep import is_sweep_dir
 from .common import EXIT_FAILED, EXIT_OK, PROG, UsageError, check_writable_dir
 from .parser import REPLOT
-from .report import finish
-from .sweep import replot_sweep
+from .report import finish, replot_sweep
 
 __all__ = ["replot"]
 

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from .. import _core
+from ..config import THREADS_VARIABLE
 from .oracle import oracle_trial
 
 __all__ = [
@@ -43,8 +44,6 @@ __all__ = [
     "core_params",
 ]
 
-#: Environment variable giving the default number of threads of a trial.
-THREADS_VARIABLE = "LTTB_NUM_THREADS"
 
 
 def check_threads(value: Any, where: str) -> int:

@@ -12,7 +12,9 @@ EPS and PNG (300 dpi).
 
 from __future__ import annotations
 
+import io
 import os
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from ..artifacts import temporary_sibling
+from ..artifacts import write_bytes_atomic
 
 __all__ = [
     "CM",
@@ -37,6 +39,7 @@ __all__ = [
     "output_colour",
     "draw_events",
     "set_time_axis",
+    "render",
     "save_figure",
 ]
 
@@ -128,6 +131,45 @@ def set_time_axis(ax, T: int) -> None:
     ax.set_xlabel("time (bins)")
 
 
+def render(figure: Figure, formats: Iterable[str] = FORMATS, name: str | None = None
+           ) -> dict[str, bytes]:
+    """A figure's file contents in every format (PNG at :data:`PNG_DPI`).
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+    formats : iterable of str
+        Default PDF, EPS and PNG.
+    name : str, optional
+        File name without suffix.  EPS files carry their file name as their
+        title, so they are drawn under this name in a scratch folder.
+
+    Returns
+    -------
+    dict
+        Format -> bytes.  PDF carries no creation date, so drawing unchanged
+        data gives identical PDF files; EPS always states when it was drawn.
+    """
+    rendered = {}
+    with matplotlib.rc_context(STYLE):
+        for fmt in formats:
+            options: dict[str, Any] = {"format": fmt}
+            if fmt == "png":
+                options["dpi"] = PNG_DPI
+            else:
+                options["metadata"] = {"CreationDate": None}
+            if fmt == "eps" and name is not None:
+                with tempfile.TemporaryDirectory(prefix="lttb-eps-") as scratch:
+                    path = Path(scratch) / f"{name}.{fmt}"
+                    figure.savefig(path, **options)
+                    rendered[fmt] = path.read_bytes()
+                continue
+            buffer = io.BytesIO()
+            figure.savefig(buffer, **options)
+            rendered[fmt] = buffer.getvalue()
+    return rendered
+
+
 def save_figure(figure: Figure, stem: str | os.PathLike,
                 formats: Iterable[str] = FORMATS) -> list[Path]:
     """Save a figure in every format, each file replaced atomically.
@@ -145,27 +187,8 @@ def save_figure(figure: Figure, stem: str | os.PathLike,
     list of pathlib.Path
     """
     stem = Path(stem)
-    written = []
-    with matplotlib.rc_context(STYLE):
-        for fmt in formats:
-            target = stem.with_name(f"{stem.name}.{fmt}")
-            options: dict[str, Any] = {"format": fmt}
-            if fmt == "png":
-                options["dpi"] = PNG_DPI
-            else:
-                # No creation date: re-drawing unchanged data gives identical
-                # PDF/EPS files, which keeps committed figures stable.
-                options["metadata"] = {"CreationDate": None}
-            tmp = temporary_sibling(target)
-            try:
-                figure.savefig(tmp, **options)
-                os.replace(tmp, target)
-            except BaseException:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
-                raise
-            written.append(target)
-    return written
+    return [write_bytes_atomic(stem.with_name(f"{stem.name}.{fmt}"), data)
+            for fmt, data in render(figure, tuple(formats), stem.name).items()]
 
 
 # 0.1.0 drew every figure from this module; the figures now live with their

@@ -1,4 +1,10 @@
-"""Draw every figure of a set of artifacts, each figure's plots from the catalog."""
+"""Draw every figure of a set of artifacts, each figure's plots from the catalog.
+
+Per-seed figures can be drawn by an executor's workers
+(:mod:`lttb.run.executors`, the one that ran the seeds): a worker renders a
+seed's figures to bytes and this process writes the files, atomically, so
+the workers need no access to the output directory.
+"""
 
 from __future__ import annotations
 
@@ -7,29 +13,46 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..artifacts import write_bytes_atomic
 from ..experiments.catalog import plots_of
-from . import save_figure
+from . import render
 
-__all__ = ["draw_seed", "draw_across", "draw_all"]
+__all__ = ["render_seed", "draw_seed", "draw_across", "draw_all"]
 
 
-def draw_seed(artifact: Mapping[str, Any], figures_dir: str | os.PathLike) -> list[Path]:
-    """The per-seed figures of one artifact (its figure's ``SEED_PLOTS``).
+def render_seed(artifact: Mapping[str, Any]) -> dict[str, bytes]:
+    """The per-seed figures of one artifact (its figure's ``SEED_PLOTS``) as file contents.
 
-    Files are named ``<figure>_<kind>_seed-NNNN.<fmt>``, or
-    ``<figure>_<kind><key>_seed-NNNN.<fmt>`` for each figure of a plot
-    function that returns a dict of them (e.g. ``fig2_recall_context-0``).
+    Returns
+    -------
+    dict
+        File name -> contents.  Files are named
+        ``<figure>_<kind>_seed-NNNN.<fmt>``, or
+        ``<figure>_<kind><key>_seed-NNNN.<fmt>`` for each figure of a plot
+        function that returns a dict of them (e.g. ``fig2_recall_context-0``).
     """
-    figures_dir = Path(figures_dir)
     name = artifact["figure"]
-    written: list[Path] = []
+    files: dict[str, bytes] = {}
     for kind, plot in plots_of(name).SEED_PLOTS.items():
         figure = plot(artifact)
         parts = figure.items() if isinstance(figure, Mapping) else [("", figure)]
         for key, part in parts:
-            written += save_figure(
-                part, figures_dir / f"{name}_{kind}{key}_seed-{artifact['seed']:04d}")
+            stem = f"{name}_{kind}{key}_seed-{artifact['seed']:04d}"
+            for fmt, data in render(part, name=stem).items():
+                files[f"{stem}.{fmt}"] = data
+    return files
+
+
+def _write(files: Mapping[str, bytes], figures_dir: Path) -> list[Path]:
+    written = []
+    for filename, data in files.items():
+        written.append(write_bytes_atomic(figures_dir / filename, data))
     return written
+
+
+def draw_seed(artifact: Mapping[str, Any], figures_dir: str | os.PathLike) -> list[Path]:
+    """Draw the per-seed figures of one artifact into `figures_dir` (see :func:`render_seed`)."""
+    return _write(render_seed(artifact), Path(figures_dir))
 
 
 def draw_across(name: str, group: Sequence[Mapping[str, Any]],
@@ -38,14 +61,15 @@ def draw_across(name: str, group: Sequence[Mapping[str, Any]],
 
     Files are named ``<figure>_<kind>.<fmt>``.
     """
-    written: list[Path] = []
+    files = {}
     for kind, plot in plots_of(name).ACROSS_PLOTS.items():
-        written += save_figure(plot(group), Path(figures_dir) / f"{name}_{kind}")
-    return written
+        for fmt, data in render(plot(group), name=f"{name}_{kind}").items():
+            files[f"{name}_{kind}.{fmt}"] = data
+    return _write(files, Path(figures_dir))
 
 
 def draw_all(artifacts: Sequence[Mapping[str, Any]], figures_dir: str | os.PathLike,
-             jobs: int = 1) -> list[Path]:
+             jobs: int = 1, *, backend=None) -> list[Path]:
     """Draw every figure of a set of artifacts.
 
     Per seed, the figures of its figure's ``SEED_PLOTS``; per figure present,
@@ -59,26 +83,42 @@ def draw_all(artifacts: Sequence[Mapping[str, Any]], figures_dir: str | os.PathL
     figures_dir : path-like
         Created if missing.
     jobs : int
-        Processes that draw the per-seed figures (1: in this process).  The
-        files are the same either way.
+        Without `backend`: local worker processes that render the per-seed
+        figures (1: in this process).
+    backend : lttb.run.executors.Backend, optional
+        The executor whose workers render the per-seed figures (e.g. the one
+        that ran the seeds).  The files are the same either way.
 
     Returns
     -------
     list of pathlib.Path
         Every file written.
+
+    Raises
+    ------
+    RuntimeError
+        If a worker fails to render a seed's figures.
     """
     figures_dir = Path(figures_dir)
     figures_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     ordered = sorted(artifacts, key=lambda a: (a["figure"], a["seed"]))
-    if jobs > 1 and len(ordered) > 1:
-        from concurrent.futures import ProcessPoolExecutor
-        from multiprocessing import get_context
+    if backend is None and jobs > 1 and len(ordered) > 1:
+        from ..run.executors import LocalBackend
 
-        with ProcessPoolExecutor(max_workers=min(jobs, len(ordered)),
-                                 mp_context=get_context("spawn")) as pool:
-            for paths in pool.map(draw_seed, ordered, [figures_dir] * len(ordered)):
-                written += paths
+        with LocalBackend(jobs) as local:
+            return draw_all(artifacts, figures_dir, backend=local)
+    if backend is not None and len(ordered) > 1:
+        tasks = {index: (artifact,) for index, artifact in enumerate(ordered)}
+        rendered: dict[int, dict[str, bytes]] = {}
+        for outcome in backend.run(render_seed, tasks, retries=1):
+            if outcome.error is not None:
+                seed = ordered[outcome.key]["seed"]
+                raise RuntimeError(f"drawing the figures of seed {seed} failed: "
+                                   f"{outcome.error}")
+            rendered[outcome.key] = outcome.value
+        for index in range(len(ordered)):
+            written += _write(rendered[index], figures_dir)
     else:
         for artifact in ordered:
             written += draw_seed(artifact, figures_dir)

@@ -3,16 +3,15 @@
 Both backends offer the same interface, :meth:`Backend.run`: given a
 function and a mapping of task keys to argument tuples, yield one
 :class:`Outcome` per task as tasks finish, in completion order.  The caller
-(e.g. :func:`lttb.run.sweep.run_sweep`) writes the results; the backends never
+(:func:`lttb.run.loop.run_tasks`) writes the results; the backends never
 touch the output directory, so a cluster's workers need no shared file
 system with the machine that runs the command.
 
-* :class:`LocalBackend` runs tasks in ``spawn``-ed worker processes of a
-  :class:`concurrent.futures.ProcessPoolExecutor`, as
-  :func:`lttb.run.seeds.run_seeds` does.  At most one task per worker is in
-  flight, so a worker that dies (killed, out of memory) takes only the
-  running tasks with it: the pool is rebuilt and those tasks run again, up
-  to ``retries`` more times.
+* :class:`LocalBackend` runs tasks in ``spawn``-ed worker processes, each in
+  a :class:`concurrent.futures.ProcessPoolExecutor` of its own with one task
+  in flight, so a worker that dies (killed, out of memory) takes only its
+  own task with it: that worker is replaced and the task runs again, up to
+  ``retries`` more times.
 * :class:`DaskBackend` submits the tasks to a Dask distributed scheduler:
   one that is already running (``tcp://host:8786``) or a
   :class:`distributed.LocalCluster` started for the run (``local:4``).  The
@@ -42,8 +41,8 @@ from multiprocessing import get_context
 from typing import Any
 
 from .._version import __version__
+from ..config import THREADS_VARIABLE
 from .planning import available_cpus, limit_blas_threads, plan_workers
-from .tasks import init_worker
 
 __all__ = [
     "DASK_EXTRA_HINT",
@@ -56,6 +55,8 @@ __all__ = [
     "SchedulerSpec",
     "START_METHOD",
     "stop_workers",
+    "init_worker",
+    "ignore_sigint",
     "make_backend",
     "parse_scheduler",
 ]
@@ -116,9 +117,13 @@ class Backend:
 
     #: Short description for messages, e.g. ``"2 local worker processes"``.
     description = "backend"
+    #: Whether tasks can send progress through a queue of this process's
+    #: :class:`multiprocessing.managers.SyncManager` (local workers only).
+    reports_progress = False
 
     def run(self, function: Callable, tasks: Mapping[Any, tuple], *, retries: int = 2,
-            priorities: Mapping[Any, float] | None = None) -> Iterator[Outcome]:
+            priorities: Mapping[Any, float] | None = None,
+            tick: Callable[[], None] | None = None) -> Iterator[Outcome]:
         """Run ``function(*args)`` for every task; yield outcomes as they finish.
 
         Parameters
@@ -133,6 +138,10 @@ class Backend:
         priorities : mapping, optional
             Task key -> priority; higher runs first (e.g. the expected cost,
             so that long tasks do not finish last).
+        tick : callable, optional
+            Called every fraction of a second while the backend waits (the
+            caller draws progress there); backends that never wait in this
+            process may not call it.
 
         Yields
         ------
@@ -141,6 +150,10 @@ class Backend:
             as ``KeyboardInterrupt``) stops the tasks still running.
         """
         raise NotImplementedError
+
+    def workers_for(self, n_tasks: int) -> int:
+        """How many of `n_tasks` tasks run at once (for progress display)."""
+        return n_tasks
 
     def close(self) -> None:
         """Release the workers or the cluster connection."""
@@ -167,86 +180,118 @@ def _describe_exception(exc: BaseException) -> str:
 
 # --------------------------------------------------------------------------- local processes
 
+def ignore_sigint() -> None:
+    """Leave Ctrl-C to the parent process.
+
+    Ctrl-C reaches the whole process group; only the parent should react (it
+    stops the workers itself), so workers and the progress manager ignore it.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def init_worker(threads: int) -> None:
+    """Worker initializer: ignore Ctrl-C, and run every trial on `threads` threads."""
+    ignore_sigint()
+    # Every network the worker builds reads its default thread count here.
+    os.environ[THREADS_VARIABLE] = str(threads)
+
+
 class LocalBackend(Backend):
-    """Worker processes on this machine.
+    """Worker processes on this machine, one task at a time each.
 
     Parameters
     ----------
     jobs : int, optional
-        Number of worker processes (default :func:`lttb.run.planning.available_cpus`); never
-        more than the tasks of a run.
+        Number of worker processes (default
+        :func:`lttb.run.planning.available_cpus`); never more than the tasks
+        of a run.
+    threads : int, optional
+        Threads each task's network runs on (default: the CPUs the workers
+        leave free; see :func:`lttb.run.planning.plan_workers`).
+    openmp : bool
+        Whether the compiled engine has threads at all
+        (:func:`lttb.model.engines.openmp_enabled`); without, one thread.
 
     Notes
     -----
-    Workers are started with the ``spawn`` method and ignore ``SIGINT``
-    (the parent stops them on Ctrl-C), exactly like :func:`lttb.run.seeds.run_seeds`,
-    and run each task's network on the CPUs the workers leave free
-    (:func:`lttb.run.planning.plan_workers`).  BLAS thread pools are limited to one
-    thread per worker unless the user set the variables.
+    Each worker is a ``spawn``-ed process in a pool of its own, so a worker
+    that dies (killed, out of memory) breaks only its own pool: only its task
+    runs again (up to ``retries`` more times), and the other workers go on
+    with theirs.  Workers ignore ``SIGINT`` (the parent stops them on Ctrl-C).
+    BLAS thread pools are limited to one thread per worker unless the user
+    set the variables.
     """
 
-    def __init__(self, jobs: int | None = None) -> None:
+    #: Tasks can report progress through a queue of this process's manager.
+    reports_progress = True
+
+    def __init__(self, jobs: int | None = None, *, threads: int | None = None,
+                 openmp: bool = True) -> None:
         if jobs is not None and jobs < 1:
             raise BackendError(f"jobs must be >= 1 (got {jobs})")
+        if threads is not None and threads < 1:
+            raise BackendError(f"threads must be >= 1 (got {threads})")
         self.jobs = jobs or available_cpus()
+        self.threads = threads
+        self.openmp = openmp
         self.description = (f"{self.jobs} local worker process"
                             f"{'es' if self.jobs != 1 else ''}")
 
-    def _executor(self, workers: int, threads: int) -> ProcessPoolExecutor:
+    def plan(self, n_tasks: int) -> tuple[int, int]:
+        """Worker processes and threads per task for `n_tasks` tasks."""
+        return plan_workers(n_tasks, self.jobs, self.threads, openmp=self.openmp)
+
+    def workers_for(self, n_tasks: int) -> int:
+        return self.plan(n_tasks)[0]
+
+    @staticmethod
+    def _worker(threads: int) -> ProcessPoolExecutor:
         limit_blas_threads(os.environ)
-        return ProcessPoolExecutor(max_workers=workers, mp_context=get_context(START_METHOD),
+        return ProcessPoolExecutor(max_workers=1, mp_context=get_context(START_METHOD),
                                    initializer=init_worker, initargs=(threads,))
 
     def run(self, function: Callable, tasks: Mapping[Any, tuple], *, retries: int = 2,
-            priorities: Mapping[Any, float] | None = None) -> Iterator[Outcome]:
+            priorities: Mapping[Any, float] | None = None,
+            tick: Callable[[], None] | None = None) -> Iterator[Outcome]:
         if not tasks:
             return
-        # as for the figure commands: the CPUs fewer tasks leave free become
-        # threads of each task's simulation
-        workers, threads = plan_workers(len(tasks), self.jobs)
+        n_workers, threads = self.plan(len(tasks))
         pending = deque(_ordered(tasks, priorities))
         attempts: Counter = Counter()
-        in_flight: dict = {}
-        executor = None
+        workers: list[ProcessPoolExecutor | None] = [None] * n_workers
+        running: dict = {}  # future -> (worker index, task key)
         finished = False
         try:
-            while pending or in_flight:
-                if executor is None:
-                    executor = self._executor(workers, threads)
-                # One task per worker: a dying worker can only take the tasks
-                # that were actually running with it.
-                broken = False
-                while pending and len(in_flight) < workers:
+            while pending or running:
+                busy = {index for index, _ in running.values()}
+                for index in range(n_workers):
+                    if not pending or index in busy:
+                        continue
+                    if workers[index] is None:
+                        workers[index] = self._worker(threads)
                     key = pending[0]
                     try:
-                        future = executor.submit(function, *tasks[key])
+                        future = workers[index].submit(function, *tasks[key])
                     except BrokenProcessPool:
-                        # The pool broke since the last look; the task never started.
-                        broken = True
-                        break
+                        # Its process died between tasks; the task never started.
+                        workers[index].shutdown(wait=True, cancel_futures=True)
+                        workers[index] = None
+                        continue
                     pending.popleft()
                     attempts[key] += 1
-                    in_flight[future] = key
-                if broken:
-                    done = set(in_flight)
-                else:
-                    done, _ = wait(in_flight, timeout=_POLL_SECONDS,
-                                   return_when=FIRST_COMPLETED)
-                    if not done:
-                        continue
-                    broken = any(isinstance(future.exception(), BrokenProcessPool)
-                                 for future in done)
-                if broken:
-                    # Every future of a broken pool fails; collect them all now,
-                    # before the pool is replaced.
-                    rest, _ = wait(in_flight)
-                    done = set(done) | set(rest)
-                for future in sorted(done, key=lambda f: str(in_flight[f])):
-                    key = in_flight.pop(future)
+                    running[future] = (index, key)
+                done, _ = wait(running, timeout=_POLL_SECONDS, return_when=FIRST_COMPLETED)
+                if tick is not None:
+                    tick()
+                for future in sorted(done, key=lambda f: str(running[f][1])):
+                    index, key = running.pop(future)
                     exc = future.exception()
                     if exc is None:
                         yield Outcome(key, value=future.result(), attempts=attempts[key])
                     elif isinstance(exc, BrokenProcessPool):
+                        # Only this worker died: replace it, run its task again.
+                        workers[index].shutdown(wait=True, cancel_futures=True)
+                        workers[index] = None
                         if attempts[key] <= retries:
                             pending.appendleft(key)
                         else:
@@ -258,12 +303,11 @@ class LocalBackend(Backend):
                         # would fail the same way.
                         yield Outcome(key, error=_describe_exception(exc),
                                       attempts=attempts[key])
-                if broken:
-                    executor.shutdown(wait=True, cancel_futures=True)
-                    executor = None
             finished = True
         finally:
-            if executor is not None:
+            for executor in workers:
+                if executor is None:
+                    continue
                 if finished:
                     executor.shutdown(wait=True)
                 else:
@@ -312,6 +356,9 @@ class SchedulerSpec:
 
 
 _ADDRESS_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
+#: Protocols of a Dask scheduler address (``distributed.comm``); anything else
+#: would only fail later, deep inside the connection.
+SCHEDULER_PROTOCOLS = ("tcp", "tls", "ws", "wss", "ucx", "inproc")
 
 
 def parse_scheduler(text: str) -> SchedulerSpec:
@@ -346,6 +393,10 @@ def parse_scheduler(text: str) -> SchedulerSpec:
             raise BackendError(f"'local:N' needs a positive number of workers (got {text!r})")
         return SchedulerSpec(n_workers=n_workers)
     if _ADDRESS_RE.match(text):
+        protocol = text.partition("://")[0].lower()
+        if protocol not in SCHEDULER_PROTOCOLS:
+            raise BackendError(f"unknown protocol {protocol!r} in {text!r} (a Dask scheduler "
+                               f"speaks {', '.join(SCHEDULER_PROTOCOLS)})")
         return SchedulerSpec(address=text)
     raise BackendError(f"expected a scheduler address such as tcp://host:8786, or local:N "
                        f"(got {text!r})")
@@ -466,7 +517,8 @@ class DaskBackend(Backend):
                                f"same version everywhere (results must not mix versions)")
 
     def run(self, function: Callable, tasks: Mapping[Any, tuple], *, retries: int = 2,
-            priorities: Mapping[Any, float] | None = None) -> Iterator[Outcome]:
+            priorities: Mapping[Any, float] | None = None,
+            tick: Callable[[], None] | None = None) -> Iterator[Outcome]:
         from distributed import as_completed
 
         if not tasks:
@@ -556,6 +608,7 @@ def _describe_dask_error(exc: BaseException) -> str:
 # --------------------------------------------------------------------------- choosing
 
 def make_backend(scheduler: str | None = None, *, jobs: int | None = None,
+                 threads: int | None = None, openmp: bool = True,
                  dashboard: bool = True) -> Backend:
     """The backend asked for on the command line.
 
@@ -566,6 +619,10 @@ def make_backend(scheduler: str | None = None, *, jobs: int | None = None,
         value (see :func:`parse_scheduler`).
     jobs : int, optional
         Local worker processes, or workers of ``--scheduler local``.
+    threads : int, optional
+        Threads per task of local worker processes (see :class:`LocalBackend`).
+    openmp : bool
+        Whether the compiled engine has threads (see :class:`LocalBackend`).
     dashboard : bool
         Serve the dashboard of a local Dask cluster.
 
@@ -579,7 +636,7 @@ def make_backend(scheduler: str | None = None, *, jobs: int | None = None,
         See :func:`parse_scheduler` and :class:`DaskBackend`.
     """
     if scheduler is None:
-        return LocalBackend(jobs)
+        return LocalBackend(jobs, threads=threads, openmp=openmp)
     spec = parse_scheduler(scheduler)
     if spec.address is not None and jobs is not None:
         raise BackendError("--jobs applies to local workers; the workers of a running "

@@ -43,14 +43,15 @@ def limit_blas_threads(env) -> None:
         env.setdefault(variable, "1")
 
 
-def plan_workers(n_seeds: int, jobs: int | None = None,
-                 threads: int | None = None) -> tuple[int, int]:
-    """Worker processes and threads per seed for a run of ``n_seeds`` seeds.
+def plan_workers(n_tasks: int, jobs: int | None = None, threads: int | None = None,
+                 *, openmp: bool = True) -> tuple[int, int]:
+    """Worker processes and threads per task for a run of ``n_tasks`` tasks.
 
-    One seed per process, at most ``jobs`` (default :func:`available_cpus`)
-    processes and never more than the seeds; the threads of each seed share
+    One task per process, at most ``jobs`` (default :func:`available_cpus`)
+    processes and never more than the tasks; the threads of each task share
     out the CPUs the processes leave (``threads`` overrides).  A build
-    without OpenMP uses one thread.
+    without OpenMP (``openmp`` false, see
+    :func:`lttb.model.engines.openmp_enabled`) uses one thread.
 
     Processes first, because separate processes share nothing: on 2 cores
     ten ``fig1`` seeds take 2 min 33 s as two processes of one thread and
@@ -63,14 +64,10 @@ def plan_workers(n_seeds: int, jobs: int | None = None,
     (workers, threads) : tuple of int
     """
     cpus = available_cpus()
-    workers = max(1, min(jobs or cpus, n_seeds))
+    workers = max(1, min(jobs or cpus, n_tasks))
     if threads is None:
         threads = max(1, cpus // workers)
-    # The model is loaded here, not on import: replot plans nothing and must
-    # not need the compiled engine.
-    from ..model.engines import openmp_enabled
-
-    if not openmp_enabled():
+    if not openmp:
         threads = 1
     return workers, threads
 

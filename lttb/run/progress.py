@@ -1,90 +1,143 @@
-"""Progress bars of a run: one per running seed and one overall, or one over tasks."""
+"""The progress bars of a run: one over all its work, one per running task.
+
+Every run (a figure's seeds, a sweep's grid) shows the same bars: an overall
+bar over the training iterations of the tasks to run, whose postfix counts
+the finished tasks and shows the best and worst final outer MSE so far, and,
+when the executor can report progress from its workers (local processes),
+one bar per running task.  On Dask the overall bar moves as tasks finish.
+"""
 
 from __future__ import annotations
 
 import math
 import queue as queue_module
 import sys
+from collections.abc import Hashable, Mapping
 from typing import Any
 
-__all__ = ["SeedBars", "TaskBar", "drain"]
+__all__ = ["RunBars", "drain"]
 
 
-class SeedBars:
-    """One tqdm bar per running seed plus an overall bar (or nothing when quiet)."""
+class RunBars:
+    """Progress of a run's tasks (or nothing when `quiet`).
 
-    def __init__(self, n_seeds: int, n_iterations: int, slots: int, quiet: bool) -> None:
+    Parameters
+    ----------
+    labels : mapping
+        Task key -> its label, e.g. ``"seed 3"`` or ``"N=125 seed 3"``, for
+        the tasks to run, in order.
+    n_iterations : mapping
+        Task key -> its training iterations.
+    slots : int
+        Tasks that run at once (lines reserved for their bars).
+    quiet : bool
+        Draw nothing.
+    what : str
+        What the tasks are, for the overall bar: ``"seeds"`` or ``"tasks"``.
+    """
+
+    def __init__(self, labels: Mapping[Hashable, str], n_iterations: Mapping[Hashable, int],
+                 slots: int, quiet: bool, what: str = "tasks") -> None:
         self.quiet = quiet
-        self.n_iterations = n_iterations
-        self.bars: dict[int, Any] = {}
+        self.labels = dict(labels)
+        self.n_iterations = dict(n_iterations)
+        self.what = what
+        self.bars: dict[Hashable, Any] = {}
         self.free = list(range(1, slots + 1))
-        self.done: set[int] = set()
+        self.done: set[Hashable] = set()
+        self.counted: dict[Hashable, int] = {}  # iterations shown in the overall bar
+        self.finished = 0
+        self.failed = 0
+        self.best: float | None = None
+        self.worst: float | None = None
         self.overall = None
         if not quiet:
             from tqdm.auto import tqdm
             self._tqdm = tqdm
-            self.overall = tqdm(total=n_seeds * n_iterations, desc="all seeds", unit="it",
-                                position=0, dynamic_ncols=True, file=sys.stderr)
-            self.overall.set_postfix_str(f"seeds done 0/{n_seeds}")
-            self.n_seeds = n_seeds
-            self.seeds_done = 0
+            self.overall = tqdm(total=sum(self.n_iterations.values()), desc=f"all {what}",
+                                unit="it", position=0, dynamic_ncols=True, file=sys.stderr)
+            self._postfix()
 
-    def update(self, seed: int, iteration: int, total: int, mse: float | None) -> None:
-        if self.quiet or seed in self.done:
+    def record(self, mse: float | None) -> None:
+        """Count a final outer MSE (of a finished or a kept task) in best and worst."""
+        if mse is not None and math.isfinite(mse):
+            self.best = mse if self.best is None else min(self.best, mse)
+            self.worst = mse if self.worst is None else max(self.worst, mse)
+        self._postfix()
+
+    def _postfix(self) -> None:
+        if self.overall is None:
             return
-        bar = self.bars.get(seed)
+        parts = [f"{self.what} done {self.finished}/{len(self.labels)}"]
+        if self.best is not None:
+            parts.append(f"final MSE best {self.best:.4g} worst {self.worst:.4g}")
+        if self.failed:
+            parts.append(f"{self.failed} failed")
+        self.overall.set_postfix_str(", ".join(parts))
+
+    def _advance(self, key: Hashable, iterations: int) -> None:
+        step = iterations - self.counted.get(key, 0)
+        if step:
+            self.counted[key] = iterations
+            self.overall.update(step)
+
+    def update(self, key: Hashable, iteration: int, total: int, mse: float | None) -> None:
+        """A task's progress message: ``iteration`` of ``total`` done, latest MSE."""
+        if self.quiet or key in self.done or key not in self.labels:
+            return
+        bar = self.bars.get(key)
         if bar is None:
             position = self.free.pop(0) if self.free else len(self.bars) + 1
-            bar = self._tqdm(total=total, desc=f"seed {seed}", unit="it", position=position,
+            bar = self._tqdm(total=total, desc=self.labels[key], unit="it", position=position,
                              leave=False, dynamic_ncols=True, file=sys.stderr)
             bar.position_slot = position
-            self.bars[seed] = bar
-        step = iteration - bar.n
-        if step > 0:
-            bar.update(step)
-            self.overall.update(step)
+            self.bars[key] = bar
+        if iteration < bar.n:
+            # The task started again (its worker died and it is retried).
+            bar.reset(total=total)
+        bar.update(iteration - bar.n)
+        self._advance(key, iteration)
         if mse is not None:
             bar.set_postfix_str(f"outer MSE {mse:.4g}", refresh=False)
 
-    def finish(self, seed: int) -> None:
-        if self.quiet:
-            return
-        self.done.add(seed)
-        bar = self.bars.pop(seed, None)
-        missing = self.n_iterations - (bar.n if bar is not None else 0)
+    def _close_bar(self, key: Hashable) -> None:
+        bar = self.bars.pop(key, None)
         if bar is not None:
             self.free.append(bar.position_slot)
             self.free.sort()
             bar.close()
-        if missing > 0:
-            self.overall.update(missing)
-        self.seeds_done += 1
-        self.overall.set_postfix_str(f"seeds done {self.seeds_done}/{self.n_seeds}")
 
-    def abandon(self, seed: int) -> None:
+    def finish(self, key: Hashable, mse: float | None = None) -> None:
+        """A task finished (its artifact is written), with its final outer MSE."""
         if self.quiet:
             return
-        self.done.add(seed)
-        bar = self.bars.pop(seed, None)
-        if bar is not None:
-            self.free.append(bar.position_slot)
-            bar.close()
+        self.done.add(key)
+        self._close_bar(key)
+        self._advance(key, self.n_iterations.get(key, 0))
+        self.finished += 1
+        self.record(mse)
 
-    def close(self) -> None:
+    def fail(self, key: Hashable, message: str) -> None:
+        """A task failed; `message` is printed above the bars."""
         if self.quiet:
             return
-        for bar in self.bars.values():
-            bar.close()
-        self.bars.clear()
-        self.overall.close()
-
-    def write(self, message: str) -> None:
-        if self.quiet:
-            return
+        self.done.add(key)
+        self._close_bar(key)
+        self.failed += 1
+        self._postfix()
         self._tqdm.write(message, file=sys.stderr)
 
+    def close(self) -> None:
+        """Close every bar."""
+        if self.quiet:
+            return
+        for key in list(self.bars):
+            self._close_bar(key)
+        self.overall.close()
 
-def drain(queue, bars: SeedBars) -> None:
+
+def drain(queue, bars: RunBars) -> None:
+    """Hand every progress message waiting in `queue` to `bars`."""
     while True:
         try:
             message = queue.get_nowait()
@@ -93,50 +146,3 @@ def drain(queue, bars: SeedBars) -> None:
         except (EOFError, OSError, BrokenPipeError):
             return
         bars.update(*message)
-
-
-class TaskBar:
-    """One tqdm bar over tasks; the postfix shows the best and worst final MSE."""
-
-    def __init__(self, total: int, initial: int, quiet: bool) -> None:
-        self.bar = None
-        self.best: float | None = None
-        self.worst: float | None = None
-        self.failed = 0
-        if not quiet:
-            from tqdm.auto import tqdm
-            self._tqdm = tqdm
-            self.bar = tqdm(total=total, initial=initial, desc="sweep", unit="task",
-                            dynamic_ncols=True, file=sys.stderr)
-
-    def record(self, mse: float | None) -> None:
-        if mse is not None and math.isfinite(mse):
-            self.best = mse if self.best is None else min(self.best, mse)
-            self.worst = mse if self.worst is None else max(self.worst, mse)
-
-    def _postfix(self) -> str:
-        parts = []
-        if self.best is not None:
-            parts.append(f"final MSE best {self.best:.4g} worst {self.worst:.4g}")
-        if self.failed:
-            parts.append(f"{self.failed} failed")
-        return ", ".join(parts)
-
-    def done(self, mse: float | None = None, *, failed: bool = False) -> None:
-        self.record(mse)
-        self.failed += failed
-        if self.bar is not None:
-            self.bar.set_postfix_str(self._postfix(), refresh=False)
-            self.bar.update(1)
-
-    def refresh(self) -> None:
-        if self.bar is not None:
-            self.bar.set_postfix_str(self._postfix())
-
-    def write(self, message: str) -> None:
-        if self.bar is not None:
-            self._tqdm.write(message, file=sys.stderr)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()

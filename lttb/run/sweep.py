@@ -40,24 +40,20 @@ from .. import artifacts as _artifacts
 from .._version import __version__
 from ..config import (ConfigError, derive_sizes, format_value, load_config, parse_override,
                       schedule_of)
-from ..experiments.catalog import experiment
 from ..stats import mean_sd
 from .planning import plan_resume
-from .progress import TaskBar
-from .tasks import seed_task
 
 __all__ = [
     "SWEEP_SUMMARY_NAME",
     "SWEEP_SUMMARY_VERSION",
     "SweepTask",
     "Sweep",
-    "SweepReport",
     "parse_grid",
     "grid_points",
     "point_dirname",
     "plan_sweep",
+    "plan_figure",
     "plan_sweep_resume",
-    "run_sweep",
     "collect_sweep",
     "summarize_sweep",
     "write_sweep_summary",
@@ -210,8 +206,15 @@ class SweepTask:
 
     @property
     def relpath(self) -> str:
-        """Artifact path relative to the sweep directory."""
-        return f"{self.dirname}/{_artifacts.artifact_name(self.seed)}"
+        """Artifact path relative to the output directory."""
+        name = _artifacts.artifact_name(self.seed)
+        return f"{self.dirname}/{name}" if self.dirname else name
+
+    @property
+    def label(self) -> str:
+        """``seed 3``, or ``N=125 seed 3`` for a grid point."""
+        where = " ".join(f"{key}={format_value(value)}" for key, value in self.point.items())
+        return f"{where} seed {self.seed}" if where else f"seed {self.seed}"
 
     @property
     def cost(self) -> float:
@@ -334,6 +337,29 @@ def plan_sweep(figure: str, grid: Mapping[str, Sequence[Any]], seeds: Sequence[i
                  seeds=[int(s) for s in seeds], points=points, configs=configs, tasks=tasks)
 
 
+def plan_figure(figure: str, cfg: Mapping[str, Any], seeds: Sequence[int]) -> Sweep:
+    """A figure run as a sweep of one point: its seeds, artifacts directly in the output.
+
+    Parameters
+    ----------
+    figure : str
+        Figure protocol name recorded in the artifacts.
+    cfg : mapping
+        The complete, validated configuration.
+    seeds : sequence of int
+
+    Returns
+    -------
+    Sweep
+        No grid, one point ``{}`` whose directory is the output directory
+        itself, one task per seed.
+    """
+    cfg = dict(cfg)
+    tasks = [SweepTask(point={}, dirname="", seed=int(seed), cfg=cfg) for seed in seeds]
+    return Sweep(figure=figure, grid={}, seeds=[int(s) for s in seeds], points=[{}],
+                 configs={"": cfg}, tasks=tasks)
+
+
 def _one_per_value(errors: list[tuple[str | None, str]]) -> list[tuple[str | None, str]]:
     """Keep the first message of each (key, rule) pair: one line per bad value."""
     kept, rules = [], set()
@@ -384,161 +410,6 @@ def plan_sweep_resume(out_dir: str | os.PathLike, sweep: Sweep
         redo.update({by_seed[seed]: why for seed, why in redone.items()})
         conflicts.update({by_seed[seed]: why for seed, why in conflicting.items()})
     return keep, redo, conflicts
-
-
-# --------------------------------------------------------------------------- run
-
-@dataclass
-class SweepReport:
-    """What :func:`run_sweep` did.
-
-    Attributes
-    ----------
-    completed : list of SweepTask
-        Tasks run and written in this call.
-    skipped : list of SweepTask
-        Tasks whose artifact was kept (resume).
-    failed : dict
-        Task -> reason, for tasks without an artifact.
-    interrupted : bool
-        True after a ``KeyboardInterrupt`` (the report is then attached to
-        the re-raised exception as ``exc.report``).
-    paths : dict
-        Task -> artifact path, for completed and skipped tasks.
-    """
-
-    completed: list = field(default_factory=list)
-    skipped: list = field(default_factory=list)
-    failed: dict = field(default_factory=dict)
-    interrupted: bool = False
-    paths: dict = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        """True when every task has its artifact."""
-        return not self.failed and not self.interrupted
-
-
-def _check_result(task: SweepTask, figure: str, artifact: Any) -> str | None:
-    """Why a returned artifact is not the one the task should have made, if so."""
-    if not isinstance(artifact, dict):
-        return f"the task returned {type(artifact).__name__}, not an artifact"
-    try:
-        _artifacts.validate_artifact(artifact)
-    except _artifacts.ArtifactError as exc:
-        return f"invalid artifact: {exc.reason}"
-    if artifact["seed"] != task.seed:
-        return f"the artifact holds seed {artifact['seed']}, not {task.seed}"
-    if artifact["lttb_version"] != __version__:
-        return (f"the worker runs lttb {artifact['lttb_version']}, this is lttb "
-                f"{__version__}")
-    differences = _artifacts.same_run(artifact, figure, task.cfg)
-    if differences:
-        return "the artifact is not of this task: " + "; ".join(differences)
-    return None
-
-
-def run_sweep(sweep: Sweep, out_dir: str | os.PathLike, backend, *,
-              skip: Iterable[SweepTask] = (), quiet: bool = False, retries: int = 2,
-              protocol: Callable | None = None, task: Callable | None = None) -> SweepReport:
-    """Run the tasks of a sweep on a backend and write one artifact per task.
-
-    The backend's workers only compute; this process checks each returned
-    artifact and writes it atomically under its final name
-    (``OUT/<point>/seed-NNNN.json``), so an artifact is complete or absent,
-    and a task that ran twice (a retry after a lost worker, a duplicate run)
-    just replaces the file with the same content.
-
-    Parameters
-    ----------
-    sweep : Sweep
-        From :func:`plan_sweep`.
-    out_dir : path-like
-        Existing sweep directory; point directories are created in it.
-    backend : lttb.backends.Backend
-        Where the tasks run.
-    skip : iterable of SweepTask
-        Tasks already done (see :func:`plan_sweep_resume`).
-    quiet : bool
-        No progress bar.
-    retries : int
-        Extra attempts per task (see :meth:`lttb.run.executors.Backend.run`).
-    protocol : callable, optional
-        ``protocol(cfg, seed, progress=None) -> dict``, importable by name;
-        default the protocol of the sweep's figure in the catalog.
-    task : callable, optional
-        Worker entry point with the signature of :func:`lttb.run.tasks.seed_task`
-        (default), importable by name.
-
-    Returns
-    -------
-    SweepReport
-
-    Raises
-    ------
-    KeyboardInterrupt
-        After stopping the tasks; finished artifacts are kept and the
-        exception carries the report as ``report``.
-    """
-    task = seed_task if task is None else task
-    if protocol is None:
-        protocol = experiment(sweep.figure).protocol
-    out_dir = Path(out_dir)
-    report = SweepReport()
-    skip_keys = {t.key for t in skip}
-    todo: dict[tuple[str, int], SweepTask] = {}
-    for item in sweep.tasks:
-        if item.key in skip_keys:
-            report.skipped.append(item)
-            report.paths[item] = out_dir / item.relpath
-        else:
-            todo[item.key] = item
-    bar = TaskBar(len(sweep.tasks), len(report.skipped), quiet)
-    try:
-        if not quiet and report.skipped:
-            # Kept results count towards the best and worst MSE shown.
-            for item in report.skipped:
-                try:
-                    bar.record(_artifacts.read_artifact(report.paths[item])["final_outer_mse"])
-                except _artifacts.ArtifactError:
-                    pass
-            bar.refresh()
-        if not todo:
-            return report
-        arguments = {key: (protocol, sweep.figure, dict(item.cfg), item.seed)
-                     for key, item in todo.items()}
-        priorities = {key: item.cost for key, item in todo.items()}
-        outcomes = backend.run(task, arguments, retries=retries, priorities=priorities)
-        try:
-            for outcome in outcomes:
-                item = todo[outcome.key]
-                reason = outcome.error
-                if reason is None:
-                    reason = _check_result(item, sweep.figure, outcome.value)
-                if reason is None:
-                    try:
-                        directory = out_dir / item.dirname
-                        directory.mkdir(exist_ok=True)
-                        path = _artifacts.write_artifact(directory, outcome.value)
-                    except (OSError, _artifacts.ArtifactError) as exc:
-                        reason = f"cannot write {item.relpath}: {exc}"
-                if reason is None:
-                    report.completed.append(item)
-                    report.paths[item] = path
-                    bar.done(outcome.value["final_outer_mse"])
-                else:
-                    report.failed[item] = reason
-                    bar.done(failed=True)
-                    bar.write(f"{item.relpath} failed: {reason}")
-        finally:
-            outcomes.close()
-    except KeyboardInterrupt as exc:
-        report.interrupted = True
-        exc.report = report
-        raise
-    finally:
-        bar.close()
-    return report
 
 
 # --------------------------------------------------------------------------- collect

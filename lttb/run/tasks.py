@@ -1,53 +1,42 @@
 """What a worker process runs: one seed of a figure protocol, returned as an artifact.
 
-Workers only compute; the parent process writes every artifact, atomically,
-so a worker that dies never leaves a partial file.
+Workers only compute; the process that runs the command writes every
+artifact, atomically, so a worker that dies never leaves a partial file.
 """
 
 from __future__ import annotations
 
-import os
-import signal
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 from .. import artifacts as _artifacts
 
-__all__ = ["seed_task", "init_worker", "ignore_sigint", "QueueProgress"]
+__all__ = ["seed_task", "QueueProgress"]
 
 
 class QueueProgress:
-    """Progress callback of a worker: forwards ``(seed, iteration, total, mse)``."""
+    """Progress callback of a task: puts ``(key, iteration, total, mse)`` on a queue.
 
-    def __init__(self, queue, seed: int) -> None:
+    Parameters
+    ----------
+    queue : queue-like
+        A queue of the parent's :class:`multiprocessing.managers.SyncManager`
+        (its proxy pickles to the worker).
+    key : hashable
+        Which task the messages are about.
+    """
+
+    def __init__(self, queue, key: Hashable) -> None:
         self.queue = queue
-        self.seed = seed
+        self.key = key
 
     def __call__(self, iteration: int, total: int, mse: float | None) -> None:
         try:
-            self.queue.put_nowait((self.seed, iteration, total, mse))
+            self.queue.put_nowait((self.key, iteration, total, mse))
         except Exception:
             # Progress is cosmetic: a gone manager must not kill the run.
             pass
-
-
-def ignore_sigint() -> None:
-    """Leave Ctrl-C to the parent process.
-
-    Ctrl-C reaches the whole process group; only the parent should react (it
-    stops the workers itself), so workers and the progress manager ignore it.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def init_worker(threads: int) -> None:
-    """Worker initializer: ignore Ctrl-C, run every trial on `threads` threads."""
-    from ..model.engines import THREADS_VARIABLE
-
-    ignore_sigint()
-    # Every Network the worker builds runs its trials on this many threads.
-    os.environ[THREADS_VARIABLE] = str(threads)
 
 
 def seed_task(protocol: Callable, figure: str, cfg: Mapping[str, Any], seed: int,
@@ -64,8 +53,9 @@ def seed_task(protocol: Callable, figure: str, cfg: Mapping[str, Any], seed: int
     cfg : mapping
         Complete configuration.
     seed : int
-    queue : queue-like, optional
-        Receives ``(seed, iteration, total, latest_mse)`` progress tuples.
+    queue : QueueProgress or queue-like, optional
+        Where progress goes: a :class:`QueueProgress` as it is, a bare queue
+        as ``(seed, iteration, total, latest_mse)`` tuples.
 
     Returns
     -------
@@ -75,7 +65,10 @@ def seed_task(protocol: Callable, figure: str, cfg: Mapping[str, Any], seed: int
     # Imported here, in the worker: the parent (and replot) never needs the engine.
     from ..model.engines import runtime_info
 
-    progress = QueueProgress(queue, seed) if queue is not None else None
+    if queue is None or isinstance(queue, QueueProgress):
+        progress = queue
+    else:
+        progress = QueueProgress(queue, seed)
     start = time.perf_counter()
     result = protocol(dict(cfg), seed, progress=progress)
     wall = time.perf_counter() - start
