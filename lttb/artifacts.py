@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 from jsonschema import Draft202012Validator
 
+from . import jsonio
 from ._resources import list_presets, read_schema
 from ._version import __version__
 from .config import ConfigError, load_config, schedule_of, validate_config
@@ -44,6 +45,7 @@ __all__ = [
     "validate_artifact",
     "write_artifact",
     "read_artifact",
+    "read_header",
     "find_artifacts",
     "same_run",
     "comparable",
@@ -57,8 +59,9 @@ __all__ = [
 ]
 
 #: Version of the artifact layout written by this package; every version from
-#: 1 up to it is read (2 added ``context_tests``, the Figure 2 tests).
-SCHEMA_VERSION = 2
+#: 1 up to it is read (2 added ``context_tests``, the Figure 2 tests; 3 added
+#: ``diverged_at``).
+SCHEMA_VERSION = 3
 SCHEMA_NAME = "artifact.schema.json"
 SUMMARY_NAME = "summary.json"
 #: Keys that legitimately differ between two runs of the same seed and config.
@@ -404,13 +407,16 @@ def read_artifact(path: str | os.PathLike) -> dict[str, Any]:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ArtifactError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path) from None
+        # Artifacts may be large (no size limit), never deep.
+        text = jsonio.read_text(path, max_bytes=None)
+    except jsonio.InputError as exc:
+        raise ArtifactError(str(exc), path) from None
     except OSError as exc:
         raise ArtifactError(f"cannot be read ({exc.strerror or exc})", path) from None
     try:
-        data = json.loads(text, parse_constant=_refuse_constant)
+        data = jsonio.loads(text, parse_constant=_refuse_constant)
+    except jsonio.InputError as exc:
+        raise ArtifactError(str(exc), path) from None
     except json.JSONDecodeError as exc:
         hint = " (truncated?)" if exc.pos >= len(text.rstrip()) else ""
         raise ArtifactError(f"not valid JSON{hint}: {exc.msg} at line {exc.lineno}, "
@@ -422,6 +428,29 @@ def read_artifact(path: str | os.PathLike) -> dict[str, Any]:
     if match and int(match.group(1)) != data["seed"]:
         raise ArtifactError(f"holds seed {data['seed']}, not the seed of its file name", path)
     return data
+
+
+def read_header(path: str | os.PathLike) -> dict[str, Any]:
+    """The ``figure``, ``config`` and ``schedule`` of an artifact, without full validation.
+
+    For comparing many artifacts with a run cheaply; :func:`read_artifact`
+    is the one that vouches for a file.
+
+    Raises
+    ------
+    ArtifactError
+        If the file is not JSON or lacks these keys.
+    """
+    path = Path(path)
+    try:
+        data = jsonio.loads(jsonio.read_text(path, max_bytes=None),
+                            parse_constant=_refuse_constant)
+    except (OSError, ValueError) as exc:
+        raise ArtifactError(f"cannot be read as JSON ({exc})", path) from None
+    if not (isinstance(data, dict) and isinstance(data.get("figure"), str)
+            and isinstance(data.get("config"), dict) and isinstance(data.get("schedule"), dict)):
+        raise ArtifactError("has no figure, config and schedule", path)
+    return {key: data[key] for key in ("figure", "config", "schedule")}
 
 
 def _refuse_constant(name: str):

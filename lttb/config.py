@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 from jsonschema import Draft202012Validator
 
+from . import jsonio
 from ._resources import list_presets, preset_path, read_schema
 
 __all__ = [
@@ -430,7 +431,9 @@ def _object_pairs_hook(source: str):
 
 def _parse_json(text: str, source: str) -> Any:
     try:
-        return json.loads(text, object_pairs_hook=_object_pairs_hook(source))
+        return jsonio.loads(text, object_pairs_hook=_object_pairs_hook(source))
+    except jsonio.InputError as exc:
+        raise ConfigError(f"{source}: {exc}") from None
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{source}: not valid JSON: {exc.msg} "
                           f"(line {exc.lineno}, column {exc.colno})") from None
@@ -447,15 +450,12 @@ def _read_preset(name: str) -> dict[str, Any]:
 def _read_file(path: Path, default_base: str = DEFAULT_BASE) -> tuple[str, dict[str, Any]]:
     """Read a configuration file; return its base preset name and its own keys."""
     source = f"config file {str(path)!r}"
-    # Checked up front because reading a directory fails differently per OS.
-    if path.is_dir():
-        raise ConfigError(f"{source}: is a directory, not a file")
     try:
-        text = path.read_text(encoding="utf-8")
+        text = jsonio.read_text(path)
     except FileNotFoundError:
         raise ConfigError(f"{source}: no such file") from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{source}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except jsonio.InputError as exc:
+        raise ConfigError(f"{source}: {exc}") from None
     except OSError as exc:
         raise ConfigError(f"{source}: cannot be read ({exc.strerror or exc})") from None
 

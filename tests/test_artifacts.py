@@ -55,7 +55,7 @@ def test_artifact_has_the_required_keys(artifact, cfg):
                 "schedule", "wall_seconds", "targets", "outputs", "outer_mse", "inner_error",
                 "final_outer_mse", "spikes", "bursts"}
     assert required <= set(artifact)
-    assert artifact["schema_version"] == A.SCHEMA_VERSION == 2
+    assert artifact["schema_version"] == A.SCHEMA_VERSION == 3
     assert type(artifact["schema_version"]) is int
     assert artifact["lttb_version"] == lttb.__version__
     assert artifact["config"] == cfg

@@ -279,8 +279,8 @@ def test_scores_are_means_over_contexts():
 
 # --------------------------------------------------------------------------- artifacts
 
-def test_fig2_artifact_is_version_2_and_reads_back(tmp_path, artifact):
-    assert artifact["schema_version"] == A.SCHEMA_VERSION == 2
+def test_fig2_artifact_is_current_and_reads_back(tmp_path, artifact):
+    assert artifact["schema_version"] == A.SCHEMA_VERSION == 3
     path = A.write_artifact(tmp_path, artifact)
     assert A.read_artifact(path) == artifact
     assert list(artifact)[-1] == "context_tests"
@@ -388,7 +388,7 @@ def test_draw_all_names_fig2(tmp_path, artifact, monkeypatch):
     # Names only: rendering every format is covered by the fig1 tests.
     stems = []
     monkeypatch.setattr("lttb.plotting.draw.render",
-                        lambda figure, formats=None, name=None: stems.append(name) or {})
+                        lambda figure, formats=None, name=None, created=None: stems.append(name) or {})
     draw_all([artifact], tmp_path)
     assert sorted(stems) == sorted([
         "fig2_recall_context-0_seed-0000", "fig2_recall_context-1_seed-0000",
@@ -428,7 +428,7 @@ def test_cli_fig2_writes_artifacts_and_summary(cli_run, tiny_cfg):
     for seed in (0, 1):
         artifact = A.read_artifact(cli_run / f"seed-{seed:04d}.json")
         assert artifact["figure"] == "fig2" and artifact["config"] == tiny_cfg
-        assert artifact["schema_version"] == 2
+        assert artifact["schema_version"] == 3
     assert A.comparable(A.read_artifact(cli_run / "seed-0000.json")) == A.comparable(
         A.build_artifact("fig2", tiny_cfg, protocol.run(tiny_cfg, 0), 0.0))
     summary = json.loads((cli_run / "summary.json").read_text())
@@ -453,7 +453,7 @@ def test_cli_replot_fig2(cli_run, tmp_path, monkeypatch):
     shutil.copytree(cli_run, copy_dir)
     stems = []
     monkeypatch.setattr("lttb.plotting.draw.render",
-                        lambda figure, formats=None, name=None: stems.append(name) or {})
+                        lambda figure, formats=None, name=None, created=None: stems.append(name) or {})
     # --jobs 1: drawn in this process, where save_figure is replaced
     assert main(["replot", str(copy_dir), "--quiet", "--jobs", "1"]) == 0
     assert len(stems) == 2 * 5 + 2 and "fig2_context_mse" in stems
@@ -497,6 +497,14 @@ def test_help_lists_fig2(capsys):
     assert lttb.load_config(experiment("fig2").preset)["epochs"] == 5
 
 
+def computed(artifact):
+    """Every computed field: not when, where, by which version or in which layout."""
+    kept = A.comparable(artifact)
+    for key in ("lttb_version", "schema_version"):
+        kept.pop(key)
+    return kept
+
+
 def test_cli_fig2_with_pinning_reproduces_release_0_1_0(tmp_path):
     """``--set pin=true`` gives the numbers of 0.1.0, whose Figure 2 preset pinned ``J``.
 
@@ -509,7 +517,7 @@ def test_cli_fig2_with_pinning_reproduces_release_0_1_0(tmp_path):
     args = [*TINY_ARGS, "--iters-per-epoch", "10", "--seeds", "1", "--quiet", "--no-figures"]
     pinned, unpinned = tmp_path / "pinned", tmp_path / "unpinned"
     assert main(["fig2", *args, "--set", "pin=true", "--out", str(pinned)]) == 0
-    assert A.comparable(A.read_artifact(pinned / "seed-0000.json")) == A.comparable(golden)
+    assert computed(A.read_artifact(pinned / "seed-0000.json")) == computed(golden)
     # The preset (pin off) learns something else from the same seed.
     assert main(["fig2", *args, "--out", str(unpinned)]) == 0
     other = A.read_artifact(unpinned / "seed-0000.json")
@@ -524,14 +532,11 @@ def test_cli_fig2_reproduces_the_golden_unpinned_run(tmp_path):
     ``tests/test_fig2/unpinned-seed-0000.json`` was written by
     ``lttb-reproduce fig2`` with the unpinned preset (this command), before
     the package took its three-wing layout; every computed field must match
-    (``created``, ``wall_seconds``, ``platform`` and ``lttb_version`` may not).
+    (``created``, ``wall_seconds``, ``platform``, ``lttb_version`` and the layout
+    version ``schema_version`` may not).
     """
     golden = A.read_artifact(HERE / "test_fig2" / "unpinned-seed-0000.json")
     out = tmp_path / "run"
     assert main(["fig2", *TINY_ARGS, "--iters-per-epoch", "10", "--seeds", "1", "--quiet",
                  "--no-figures", "--out", str(out)]) == 0
-    ours = A.comparable(A.read_artifact(out / "seed-0000.json"))
-    ours.pop("lttb_version")
-    expected = A.comparable(golden)
-    expected.pop("lttb_version")
-    assert ours == expected
+    assert computed(A.read_artifact(out / "seed-0000.json")) == computed(golden)

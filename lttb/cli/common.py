@@ -18,6 +18,8 @@ from typing import Any
 
 from ..config import ConfigError, load_config, parse_override
 from ..experiments.catalog import Experiment
+from ..run.limits import RunTooLarge, check_run, memory_limit, parse_size
+from ..run.planning import available_cpus
 
 __all__ = [
     "PROG",
@@ -33,11 +35,15 @@ __all__ = [
     "positive_int",
     "non_negative_int",
     "seed_list",
+    "count_seeds",
     "seeds_of",
+    "memory_size",
+    "check_memory",
     "add_run_options",
     "overrides_of",
     "config_problem",
     "load_for",
+    "out_dir",
     "check_writable_dir",
     "say",
     "format_mse",
@@ -100,11 +106,50 @@ def seed_list(text: str) -> list[int]:
     return seeds
 
 
+def count_seeds(args: argparse.Namespace) -> int:
+    """How many seeds ``--seeds N`` / ``--seed-list`` ask for, without listing them."""
+    if args.seed_list is not None:
+        return len(args.seed_list)
+    return args.seeds if args.seeds is not None else DEFAULT_SEEDS
+
+
 def seeds_of(args: argparse.Namespace) -> list[int]:
-    """The seeds of ``--seeds N`` / ``--seed-list`` (default 0..9)."""
+    """The seeds of ``--seeds N`` / ``--seed-list`` (default 0..9).
+
+    Check their number first (:func:`check_memory`): ``--seeds`` may ask for
+    more than can be listed.
+    """
     if args.seed_list is not None:
         return args.seed_list
-    return list(range(args.seeds if args.seeds is not None else DEFAULT_SEEDS))
+    return list(range(count_seeds(args)))
+
+
+def memory_size(text: str) -> int:
+    """An argparse type: a memory size such as ``64G`` (see :func:`lttb.run.limits.parse_size`)."""
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def check_memory(args: argparse.Namespace, n_tasks: int, cfg: dict[str, Any], *,
+                 unit: str) -> None:
+    """Refuse (:class:`UsageError`) a run that cannot fit in memory, before any work.
+
+    Local workers (and those of ``--scheduler local:N``) count on this
+    machine; a remote cluster's workers do not.
+    """
+    scheduler = getattr(args, "scheduler", None)
+    if scheduler is None or scheduler.strip().startswith("local"):
+        count = scheduler.partition(":")[2] if scheduler else ""
+        workers = int(count) if count.isdigit() else (args.jobs or available_cpus())
+    else:
+        workers = 0
+    try:
+        check_run(n_tasks, cfg, min(workers, n_tasks), memory_limit(args.max_memory),
+                  unit=unit)
+    except RunTooLarge as exc:
+        raise UsageError(str(exc)) from None
 
 
 def add_run_options(parser: argparse.ArgumentParser, *, base: str, where: str,
@@ -138,6 +183,10 @@ def add_run_options(parser: argparse.ArgumentParser, *, base: str, where: str,
                         help="write artifacts and summaries only (draw later with replot)")
     parser.add_argument("--quiet", action="store_true",
                         help="no progress bars and no report on success")
+    parser.add_argument("--max-memory", type=memory_size, metavar="SIZE",
+                        help="memory the run may use, e.g. 64G (default: what this machine "
+                             "allows; a run estimated to need more is refused before it "
+                             "starts)")
 
 
 # --------------------------------------------------------------------------- configuration
@@ -221,8 +270,48 @@ def _probe_writable(directory: Path) -> str | None:
     return None
 
 
+def out_dir(text: str | None, default: Path, option: str = "--out") -> Path:
+    """The output directory of `option` (`default` when not given).
+
+    Raises
+    ------
+    UsageError
+        For an empty name, which would otherwise mean the current directory.
+    """
+    if text is None:
+        return default
+    if not text.strip():
+        raise UsageError(f"{option} is empty (give a directory name, e.g. {option} results)")
+    return Path(text)
+
+
+def _check_name_lengths(path: Path, ancestor: Path, option: str) -> None:
+    # A name the file system cannot hold fails only when the directory is
+    # created, after the checks; say so now.
+    try:
+        name_max = os.pathconf(ancestor, "PC_NAME_MAX")
+        path_max = os.pathconf(ancestor, "PC_PATH_MAX")
+    except (AttributeError, OSError, ValueError):  # not on every OS
+        name_max, path_max = 255, 4096
+    for part in path.absolute().parts:
+        if len(os.fsencode(part)) > name_max:
+            raise UsageError(f"{option} {str(path)[:80]!r}: the name {part[:40]!r}... is longer than "
+                             f"the {name_max} bytes a file name may have here")
+    # Room for the longest name written inside (a temporary artifact name).
+    if len(os.fsencode(str(path.absolute()))) + 64 > path_max:
+        raise UsageError(f"{option} {str(path)!r} is too long a path (at most about "
+                         f"{path_max - 64} bytes here)")
+
+
 def check_writable_dir(path: Path, option: str) -> None:
     """Fail (:class:`UsageError`) unless `path` is, or can be created as, a writable directory."""
+    try:
+        _check_writable_dir(path, option)
+    except OSError as exc:  # e.g. a name too long to even look up
+        raise UsageError(f"{option} {str(path)[:80]!r}: {exc.strerror or exc}") from None
+
+
+def _check_writable_dir(path: Path, option: str) -> None:
     if path.exists():
         if not path.is_dir():
             raise UsageError(f"{option} {str(path)!r} exists and is not a directory")
@@ -240,6 +329,8 @@ def check_writable_dir(path: Path, option: str) -> None:
     ancestor = path.absolute().parent
     while not ancestor.exists():
         ancestor = ancestor.parent
+    if ancestor.is_dir():
+        _check_name_lengths(path, ancestor, option)
     if not ancestor.is_dir():
         raise UsageError(f"{option} {str(path)!r} cannot be created: "
                          f"{str(ancestor)!r} is not a directory")

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..run.executors import (Backend, BackendError, import_distributed, make_backend,
                              parse_scheduler)
 from ..run.loop import RunReport, run_tasks
-from ..run.sweep import Sweep, SweepTask, plan_sweep_resume
+from ..run.sweep import Sweep, SweepTask, foreign_artifacts, plan_sweep_resume
 from .common import PROG, UsageError, say
 
 __all__ = ["check_scheduler", "resume_plan", "open_backend", "execute", "is_figure_plan"]
@@ -45,12 +45,25 @@ def check_scheduler(args: argparse.Namespace) -> None:
 def resume_plan(plan: Sweep, out: Path, args: argparse.Namespace) -> list[SweepTask]:
     """The tasks a ``--resume`` keeps (none without it), after saying so.
 
+    Without ``--resume``, the run may rewrite its own artifacts but not mix
+    with others: an `out` holding artifacts of another figure, configuration
+    or schedule (or, for a sweep, of points not in its grid) is refused.
+
     Raises
     ------
     UsageError
-        When `out` holds valid artifacts of another configuration.
+        When `out` holds artifacts of another configuration (with
+        ``--resume``: valid ones, for the tasks of this run).
     """
-    if not (args.resume and out.is_dir()):
+    if not out.is_dir():
+        return []
+    if not args.resume:
+        foreign = foreign_artifacts(out, plan)
+        if foreign:
+            lines = [f"{relpath}: {why}" for relpath, why in foreign.items()]
+            raise UsageError(f"--out {out} holds results of another configuration, which this "
+                             f"run would mix with its own (use another --out, remove them, or "
+                             f"--resume to keep what matches):\n  " + "\n  ".join(lines))
         return []
     keep, redo, conflicts = plan_sweep_resume(out, plan)
     if conflicts:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from .. import artifacts as _artifacts
 from ..experiments.catalog import Experiment
 from ..model.engines import openmp_enabled
 from ..run.sweep import plan_figure
-from .common import DEFAULT_RESULTS, PROG, check_writable_dir, load_for, say, seeds_of
+from .common import (DEFAULT_RESULTS, PROG, check_memory, check_writable_dir, count_seeds,
+                     load_for, out_dir, say, seeds_of)
 from .execute import check_scheduler, execute, open_backend, resume_plan
 from .report import finish
 
@@ -36,10 +36,11 @@ def run_figure(args: argparse.Namespace) -> int:
         Bad input, before anything is written (exit status 2).
     """
     spec: Experiment = args.figure
-    seeds = seeds_of(args)
     cfg = load_for(args, spec)
     check_scheduler(args)
-    out = Path(args.out) if args.out is not None else DEFAULT_RESULTS / spec.name
+    check_memory(args, count_seeds(args), cfg, unit="seeds")
+    seeds = seeds_of(args)
+    out = out_dir(args.out, DEFAULT_RESULTS / spec.name)
     check_writable_dir(out, "--out")
     plan = plan_figure(spec.name, cfg, seeds)
     skip = resume_plan(plan, out, args)

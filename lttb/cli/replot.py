@@ -7,16 +7,44 @@ can be replotted on a machine where lttb's extension does not import.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
 from .. import artifacts as _artifacts
+from ..artifacts import same_run
+from ..plotting.draw import draw_all
+from ..run.planning import available_cpus
 from ..run.sweep import is_sweep_dir
-from .common import EXIT_FAILED, EXIT_OK, PROG, UsageError, check_writable_dir
+from .common import EXIT_FAILED, EXIT_OK, PROG, UsageError, check_writable_dir, out_dir, say
 from .parser import REPLOT
 from .report import finish, replot_sweep
 
 __all__ = ["replot"]
+
+
+def _config_groups(artifacts: list[dict]) -> dict[str, list[int]]:
+    """Seeds by the run they belong to: figure, configuration and schedule.
+
+    Keys describe each group against the first one (``fig1, N=100`` for
+    the first, ``differs in eta`` for another).
+    """
+    groups: dict[str, list[dict]] = {}
+    for artifact in artifacts:
+        key = json.dumps([artifact["figure"], artifact["config"], artifact["schedule"]],
+                         sort_keys=True)
+        groups.setdefault(key, []).append(artifact)
+    first = next(iter(groups.values()))[0] if groups else None
+    named: dict[str, list[int]] = {}
+    for index, members in enumerate(groups.values()):
+        head = members[0]
+        if index == 0:
+            what = f"{head['figure']} (the first configuration)"
+        else:
+            what = "differs in " + "; ".join(
+                same_run(head, first["figure"], first["config"]))
+        named[what] = sorted(a["seed"] for a in members)
+    return named
 
 
 def replot(args: argparse.Namespace) -> int:
@@ -32,7 +60,7 @@ def replot(args: argparse.Namespace) -> int:
     UsageError
         DIR is not a directory, holds no artifacts, or is not writable.
     """
-    directory = Path(args.dir)
+    directory = out_dir(args.dir, Path("."), REPLOT)
     if not directory.is_dir():
         raise UsageError(f"{REPLOT}: {str(directory)!r} is not a directory")
     files = _artifacts.find_artifacts(directory)
@@ -49,6 +77,23 @@ def replot(args: argparse.Namespace) -> int:
         except _artifacts.ArtifactError as exc:
             skipped += 1
             print(f"{PROG}: skipped {path.name}: {exc.reason}", file=sys.stderr)
+    groups = _config_groups(valid)
+    if len(groups) > 1:
+        # Across-seed figures and the summary would average different
+        # experiments: draw each seed, and say which runs are mixed.
+        lines = [f"seed{'s' if len(seeds) > 1 else ''} {', '.join(map(str, seeds))}: {what}"
+                 for what, seeds in groups.items()]
+        print(f"{PROG}: {directory} mixes runs of {len(groups)} configurations; drew the "
+              f"per-seed figures only (no summary, no across-seed figures):\n  "
+              + "\n  ".join(lines), file=sys.stderr)
+        try:
+            written = draw_all(valid, directory / "figures", jobs=args.jobs or available_cpus(),
+                               across=False)
+        except (OSError, RuntimeError) as exc:
+            print(f"{PROG}: error: cannot draw in {directory}: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        say(args.quiet, f"{len(written)} figure files in {directory / 'figures'}")
+        return EXIT_FAILED
     if valid:
         status = finish(valid, directory, True, args.quiet, args.jobs)
         if status != EXIT_OK:

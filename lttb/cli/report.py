@@ -12,6 +12,7 @@ from typing import Any
 
 from .. import artifacts as _artifacts
 from ..config import format_value
+from ..plotting import latest
 from ..plotting.draw import draw_all
 from ..plotting.sweep import draw_sweep
 from ..run.planning import available_cpus
@@ -104,7 +105,8 @@ def write_sweep_results(points: dict[str, list[dict]], out: Path, draw: bool,
             _artifacts.write_summary(out / name, group)
         write_sweep_summary(out, summary)
         if draw:
-            written = draw_sweep(summary, out / "figures")
+            newest = latest(a.get("created") for group in points.values() for a in group)
+            written = draw_sweep(summary, out / "figures", created=newest)
             if written:
                 say(quiet, f"{len(written)} figure files in {out / 'figures'}")
             else:

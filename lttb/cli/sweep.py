@@ -17,17 +17,18 @@ scheduler (and that Dask is installed when one is asked for).
 from __future__ import annotations
 
 import argparse
+import math
 import time
 from pathlib import Path
 from typing import Any
 
 from .. import artifacts as _artifacts
-from ..config import ConfigError
+from ..config import ConfigError, load_config
 from ..experiments.catalog import experiment
 from ..model.engines import openmp_enabled
 from ..run.sweep import parse_grid, plan_sweep
-from .common import (DEFAULT_RESULTS, check_writable_dir, config_problem, overrides_of, say,
-                     seeds_of)
+from .common import (DEFAULT_RESULTS, check_memory, check_writable_dir, config_problem,
+                     count_seeds, out_dir, overrides_of, say, seeds_of)
 from .execute import check_scheduler, execute, open_backend, resume_plan
 from .report import write_sweep_results
 
@@ -35,6 +36,28 @@ __all__ = ["run_sweep_command"]
 
 
 # --------------------------------------------------------------------------- commands
+
+#: Configuration keys that size a network's memory.
+_SIZE_KEYS = ("N", "T", "I", "O", "n_contexts", "epochs", "iters_per_epoch")
+
+
+def _largest_point(source: Any, base: str, overrides: dict[str, Any],
+                   grid: dict[str, list[Any]]) -> dict[str, Any] | None:
+    """The configuration with every swept size at its largest (for the memory check).
+
+    ``None`` when it is not a valid configuration; the point-by-point check
+    of the plan then says why.
+    """
+    largest = dict(overrides)
+    for key in _SIZE_KEYS:
+        values = [v for v in grid.get(key, []) if isinstance(v, int) and not isinstance(v, bool)]
+        if values:
+            largest[key] = max(values)
+    try:
+        return load_config(source, default_base=base, **largest)
+    except ConfigError:
+        return None
+
 
 def run_sweep_command(args: argparse.Namespace) -> int:
     """Run ``lttb-reproduce sweep`` (arguments parsed by :func:`lttb.cli.parser.build_parser`).
@@ -46,20 +69,26 @@ def run_sweep_command(args: argparse.Namespace) -> int:
         run or written), 130 interrupted.
     """
     spec = experiment(args.sweep_figure)
-    seeds = seeds_of(args)
     overrides = overrides_of(args)
     try:
         grid = parse_grid(args.grid)
     except ConfigError as exc:
         raise config_problem("invalid --grid", exc) from None
     source: Any = Path(args.config) if args.config is not None else spec.preset
+    check_scheduler(args)
+    # The grid's size is known before its points are listed and checked one
+    # by one, which for a huge grid would take longer than refusing it.
+    n_points = math.prod(len(values) for values in grid.values())
+    largest = _largest_point(source, spec.preset, overrides, grid)
+    if largest is not None:
+        check_memory(args, n_points * count_seeds(args), largest, unit="tasks")
+    seeds = seeds_of(args)
     try:
         sweep = plan_sweep(spec.name, grid, seeds, source=source, overrides=overrides,
                            default_base=spec.preset, check=spec.check)
     except ConfigError as exc:
         raise config_problem("invalid grid or configuration", exc) from None
-    check_scheduler(args)
-    out = Path(args.out) if args.out is not None else DEFAULT_RESULTS / f"sweep-{spec.name}"
+    out = out_dir(args.out, DEFAULT_RESULTS / f"sweep-{spec.name}")
     check_writable_dir(out, "--out")
     skip = resume_plan(sweep, out, args)
     backend = open_backend(args, openmp=openmp_enabled())

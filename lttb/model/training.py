@@ -126,6 +126,15 @@ def full_test(net: Network, raster_context: int = 0) -> dict[str, Any]:
     }
 
 
+def _finite_weights(net) -> bool:
+    """Whether every learned weight `net` shows (``J``, ``Jout``, ``Bias``) is still finite."""
+    for name in ("J", "Jout", "Bias"):
+        weights = getattr(net, name, None)
+        if weights is not None and not np.isfinite(weights).all():
+            return False
+    return True
+
+
 def run_schedule(cfg: Mapping[str, Any], seed: int, progress: Progress | None = None,
                  *, network_cls: type = Network,
                  extra_tests: Callable[[Any], Mapping[str, Any]] | None = None) -> dict[str, Any]:
@@ -137,7 +146,9 @@ def run_schedule(cfg: Mapping[str, Any], seed: int, progress: Progress | None = 
     of the last training trial is recorded, then a short test gives the
     outer MSE per context.  After each epoch ``eta`` and ``eta_out`` are
     multiplied by ``lr_decay``; ``eta_bias`` is left unchanged.  Pinning
-    follows the configuration.  Finally :func:`full_test`.
+    follows the configuration.  A run whose learned weights stop being finite
+    numbers (it diverged) stops training after that iteration and records
+    it as ``diverged_at``.  Finally :func:`full_test`.
 
     Parameters
     ----------
@@ -163,8 +174,9 @@ def run_schedule(cfg: Mapping[str, Any], seed: int, progress: Progress | None = 
     dict
         Plain data: ``seed``, ``schedule``, ``targets``, ``contexts``,
         ``output_first_bin``, ``test_iterations``, ``outer_mse`` (per test
-        point, per context), ``inner_error``, the keys of
-        :func:`full_test`, and those of `extra_tests`.
+        point, per context), ``inner_error``, ``diverged_at`` (only for a
+        run that diverged: the iteration after which it stopped), the keys
+        of :func:`full_test`, and those of `extra_tests`.
     """
     cfg = dict(cfg)
     seed = int(seed)
@@ -182,10 +194,15 @@ def run_schedule(cfg: Mapping[str, Any], seed: int, progress: Progress | None = 
     inner: list = []
     latest: float | None = None
     iteration = 0
+    diverged_at: int | None = None
     for _epoch in range(schedule["epochs"]):
         for _ in range(schedule["iters_per_epoch"]):
             net.train_iteration(eta, eta_out, eta_bias)
             iteration += 1
+            if not _finite_weights(net):
+                # Nothing after this point means anything: stop, and say where.
+                diverged_at = iteration
+                break
             if iteration % every == 0:
                 # The inner error belongs to the last training trial, so it is
                 # read before the short test runs more trials.
@@ -196,6 +213,8 @@ def run_schedule(cfg: Mapping[str, Any], seed: int, progress: Progress | None = 
                 latest = finite_or_none(np.mean(mse))
             if progress is not None:
                 progress(iteration, total, latest)
+        if diverged_at is not None:
+            break
         eta *= schedule["lr_decay"]
         eta_out *= schedule["lr_decay"]
 
@@ -209,6 +228,8 @@ def run_schedule(cfg: Mapping[str, Any], seed: int, progress: Progress | None = 
         "outer_mse": outer,
         "inner_error": inner,
     }
+    if diverged_at is not None:
+        result["diverged_at"] = diverged_at
     result.update(full_test(net))
     if extra_tests is not None:
         result.update(extra_tests(net))

@@ -12,9 +12,9 @@ EPS and PNG (300 dpi).
 
 from __future__ import annotations
 
+import datetime as _dt
 import io
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,10 @@ __all__ = [
     "new_figure",
     "output_colour",
     "draw_events",
+    "log_y_where_positive",
     "set_time_axis",
+    "figure_date",
+    "latest",
     "render",
     "save_figure",
 ]
@@ -125,14 +128,69 @@ def draw_events(ax, spikes: Any, bursts: Any, neurons: int, *, markersize: float
                   markerscale=markerscale, handlelength=1.0, borderaxespad=0.1)
 
 
+def log_y_where_positive(ax, values: Any, empty: str = "no finite value to show") -> None:
+    """A log y axis when some of `values` are finite and positive, else a note.
+
+    A log axis with nothing positive on it cannot be drawn (a run that
+    diverged has only nulls); the axis then stays linear and says why it is
+    empty, so that the figure still draws.
+    """
+    data = np.asarray(values, dtype=np.float64).ravel()
+    if np.any(np.isfinite(data) & (data > 0)):
+        ax.set_yscale("log")
+    else:
+        ax.text(0.5, 0.5, empty, transform=ax.transAxes, ha="center", va="center",
+                color="0.4")
+
+
 def set_time_axis(ax, T: int) -> None:
     """The shared time axis of a trial: bins 0 to `T`."""
     ax.set_xlim(0, T)
     ax.set_xlabel("time (bins)")
 
 
-def render(figure: Figure, formats: Iterable[str] = FORMATS, name: str | None = None
-           ) -> dict[str, bytes]:
+def figure_date(created: str | None = None) -> _dt.datetime | None:
+    """The date a figure file states: ``SOURCE_DATE_EPOCH`` when set, else `created`.
+
+    `created` is the ISO 8601 time of the data drawn (an artifact's
+    ``created``), so that drawing the same artifacts again gives the same
+    files; ``None`` when neither is known.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc)
+    if created:
+        try:
+            return _dt.datetime.fromisoformat(created)
+        except ValueError:
+            return None
+    return None
+
+
+def latest(created: Iterable[str | None]) -> str | None:
+    """The latest of ISO 8601 times (for a figure drawn from several artifacts)."""
+    dates = [c for c in created if isinstance(c, str) and c]
+    return max(dates, key=lambda c: figure_date(c) or _dt.datetime.min.replace(
+        tzinfo=_dt.timezone.utc)) if dates else None
+
+
+def _eps_header(data: bytes, name: str | None, date: _dt.datetime | None) -> bytes:
+    # Matplotlib writes the time of drawing, and the file name only when it
+    # writes to a named file: state the data's date and the final name.
+    head, sep, rest = data.partition(b"%%EndComments")
+    lines = [line for line in head.split(b"\n")
+             if not line.startswith((b"%%CreationDate:", b"%%Title:"))]
+    extra = []
+    if name is not None:
+        extra.append(b"%%Title: " + f"{name}.eps".encode("ascii", "replace"))
+    if date is not None:
+        extra.append(b"%%CreationDate: " + date.strftime("%a %b %d %H:%M:%S %Y").encode())
+    # Keep the first line (%!PS-Adobe...) first.
+    return b"\n".join(lines[:1] + extra + lines[1:]) + sep + rest
+
+
+def render(figure: Figure, formats: Iterable[str] = FORMATS, name: str | None = None,
+           created: str | None = None) -> dict[str, bytes]:
     """A figure's file contents in every format (PNG at :data:`PNG_DPI`).
 
     Parameters
@@ -141,15 +199,19 @@ def render(figure: Figure, formats: Iterable[str] = FORMATS, name: str | None = 
     formats : iterable of str
         Default PDF, EPS and PNG.
     name : str, optional
-        File name without suffix.  EPS files carry their file name as their
-        title, so they are drawn under this name in a scratch folder.
+        File name without suffix; EPS files state it as their title.
+    created : str, optional
+        ISO 8601 time of the data drawn; PDF and EPS files state it as their
+        creation date (``SOURCE_DATE_EPOCH`` wins when set; no date when
+        neither is known).  Drawing the same data again gives identical
+        files in every format.
 
     Returns
     -------
     dict
-        Format -> bytes.  PDF carries no creation date, so drawing unchanged
-        data gives identical PDF files; EPS always states when it was drawn.
+        Format -> bytes.
     """
+    date = figure_date(created)
     rendered = {}
     with matplotlib.rc_context(STYLE):
         for fmt in formats:
@@ -157,21 +219,18 @@ def render(figure: Figure, formats: Iterable[str] = FORMATS, name: str | None = 
             if fmt == "png":
                 options["dpi"] = PNG_DPI
             else:
-                options["metadata"] = {"CreationDate": None}
-            if fmt == "eps" and name is not None:
-                with tempfile.TemporaryDirectory(prefix="lttb-eps-") as scratch:
-                    path = Path(scratch) / f"{name}.{fmt}"
-                    figure.savefig(path, **options)
-                    rendered[fmt] = path.read_bytes()
-                continue
+                options["metadata"] = {"CreationDate": date}
             buffer = io.BytesIO()
             figure.savefig(buffer, **options)
-            rendered[fmt] = buffer.getvalue()
+            data = buffer.getvalue()
+            if fmt in ("eps", "ps"):
+                data = _eps_header(data, name, date)
+            rendered[fmt] = data
     return rendered
 
 
 def save_figure(figure: Figure, stem: str | os.PathLike,
-                formats: Iterable[str] = FORMATS) -> list[Path]:
+                formats: Iterable[str] = FORMATS, created: str | None = None) -> list[Path]:
     """Save a figure in every format, each file replaced atomically.
 
     Parameters
@@ -181,6 +240,8 @@ def save_figure(figure: Figure, stem: str | os.PathLike,
         Path without suffix, e.g. ``out/figures/fig1_panel_seed-0000``.
     formats : iterable of str
         Default PDF, EPS and PNG.
+    created : str, optional
+        ISO 8601 time of the data drawn (see :func:`render`).
 
     Returns
     -------
@@ -188,7 +249,7 @@ def save_figure(figure: Figure, stem: str | os.PathLike,
     """
     stem = Path(stem)
     return [write_bytes_atomic(stem.with_name(f"{stem.name}.{fmt}"), data)
-            for fmt, data in render(figure, tuple(formats), stem.name).items()]
+            for fmt, data in render(figure, tuple(formats), stem.name, created).items()]
 
 
 # 0.1.0 drew every figure from this module; the figures now live with their

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..artifacts import write_bytes_atomic
 from ..experiments.catalog import plots_of
-from . import render
+from . import latest, render
 
 __all__ = ["render_seed", "draw_seed", "draw_across", "draw_all"]
 
@@ -38,7 +38,7 @@ def render_seed(artifact: Mapping[str, Any]) -> dict[str, bytes]:
         parts = figure.items() if isinstance(figure, Mapping) else [("", figure)]
         for key, part in parts:
             stem = f"{name}_{kind}{key}_seed-{artifact['seed']:04d}"
-            for fmt, data in render(part, name=stem).items():
+            for fmt, data in render(part, name=stem, created=artifact.get("created")).items():
                 files[f"{stem}.{fmt}"] = data
     return files
 
@@ -63,13 +63,14 @@ def draw_across(name: str, group: Sequence[Mapping[str, Any]],
     """
     files = {}
     for kind, plot in plots_of(name).ACROSS_PLOTS.items():
-        for fmt, data in render(plot(group), name=f"{name}_{kind}").items():
+        created = latest(a.get("created") for a in group)
+        for fmt, data in render(plot(group), name=f"{name}_{kind}", created=created).items():
             files[f"{name}_{kind}.{fmt}"] = data
     return _write(files, Path(figures_dir))
 
 
 def draw_all(artifacts: Sequence[Mapping[str, Any]], figures_dir: str | os.PathLike,
-             jobs: int = 1, *, backend=None) -> list[Path]:
+             jobs: int = 1, *, backend=None, across: bool = True) -> list[Path]:
     """Draw every figure of a set of artifacts.
 
     Per seed, the figures of its figure's ``SEED_PLOTS``; per figure present,
@@ -88,6 +89,9 @@ def draw_all(artifacts: Sequence[Mapping[str, Any]], figures_dir: str | os.PathL
     backend : lttb.run.executors.Backend, optional
         The executor whose workers render the per-seed figures (e.g. the one
         that ran the seeds).  The files are the same either way.
+    across : bool
+        Also draw the across-seed figures (which assume that the artifacts
+        of one figure come from one configuration).
 
     Returns
     -------
@@ -107,7 +111,7 @@ def draw_all(artifacts: Sequence[Mapping[str, Any]], figures_dir: str | os.PathL
         from ..run.executors import LocalBackend
 
         with LocalBackend(jobs) as local:
-            return draw_all(artifacts, figures_dir, backend=local)
+            return draw_all(artifacts, figures_dir, backend=local, across=across)
     if backend is not None and len(ordered) > 1:
         tasks = {index: (artifact,) for index, artifact in enumerate(ordered)}
         rendered: dict[int, dict[str, bytes]] = {}
@@ -122,6 +126,8 @@ def draw_all(artifacts: Sequence[Mapping[str, Any]], figures_dir: str | os.PathL
     else:
         for artifact in ordered:
             written += draw_seed(artifact, figures_dir)
+    if not across:
+        return written
     by_figure: dict[str, list[Mapping[str, Any]]] = {}
     for artifact in ordered:
         by_figure.setdefault(artifact["figure"], []).append(artifact)

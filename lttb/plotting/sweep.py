@@ -15,7 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..config import format_value
-from . import STYLE, save_figure
+from . import STYLE, log_y_where_positive, save_figure
 
 __all__ = ["plot_sweep", "draw_sweep"]
 
@@ -93,7 +93,8 @@ def plot_sweep(summary: Mapping[str, Any]):
             ax.set_xticks(spots)
             ax.set_xticklabels([format_value(v) for v in values])
             ax.minorticks_off()
-            ax.set_yscale("log")
+            log_y_where_positive(ax, [r["mean"] for r in rows if r["mean"] is not None],
+                                 "no finite final MSE: every run diverged")
             ax.set_xlabel(key)
             ax.set_ylabel("final outer MSE (teacher off)")
             if others:
@@ -105,7 +106,8 @@ def plot_sweep(summary: Mapping[str, Any]):
     return figure
 
 
-def draw_sweep(summary: Mapping[str, Any], figures_dir: str | os.PathLike) -> list[Path]:
+def draw_sweep(summary: Mapping[str, Any], figures_dir: str | os.PathLike,
+               created: str | None = None) -> list[Path]:
     """Draw :func:`plot_sweep` as ``<figure>_sweep.{pdf,eps,png}`` in `figures_dir`.
 
     Parameters
@@ -113,6 +115,9 @@ def draw_sweep(summary: Mapping[str, Any], figures_dir: str | os.PathLike) -> li
     summary : mapping
     figures_dir : path-like
         Created if missing.
+    created : str, optional
+        ISO 8601 time of the newest artifact drawn, which the PDF and EPS
+        files state (see :func:`lttb.plotting.render`).
 
     Returns
     -------
@@ -123,4 +128,5 @@ def draw_sweep(summary: Mapping[str, Any], figures_dir: str | os.PathLike) -> li
         return []
     figures_dir = Path(figures_dir)
     figures_dir.mkdir(parents=True, exist_ok=True)
-    return save_figure(plot_sweep(summary), figures_dir / f"{summary['figure']}_sweep")
+    return save_figure(plot_sweep(summary), figures_dir / f"{summary['figure']}_sweep",
+                       created=created)

@@ -32,6 +32,7 @@ import re
 import secrets
 import signal
 import threading
+import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -56,6 +57,8 @@ __all__ = [
     "START_METHOD",
     "stop_workers",
     "init_worker",
+    "init_helper",
+    "exit_with_parent",
     "ignore_sigint",
     "make_backend",
     "parse_scheduler",
@@ -189,11 +192,46 @@ def ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def init_worker(threads: int) -> None:
-    """Worker initializer: ignore Ctrl-C, and run every trial on `threads` threads."""
+#: How often (s) a worker checks that the process that started it is alive.
+PARENT_CHECK_SECONDS = 0.5
+
+
+def exit_with_parent(parent: int) -> None:
+    """End this process soon after the process that started it dies.
+
+    A parent killed outright (``SIGKILL``, out of memory) cannot stop its
+    workers; without this they would compute for nobody until their task
+    ends, and then wait for work forever.  A daemon thread notices that the
+    process is no longer the child of `parent` (it was adopted by another
+    process, or the parent died before this one got here) and exits at once,
+    also in the middle of a task (the compiled trial loop releases the GIL).
+
+    Parameters
+    ----------
+    parent : int
+        Process id of the parent, as the parent itself saw it.
+    """
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent:
+                os._exit(1)
+            time.sleep(PARENT_CHECK_SECONDS)
+
+    threading.Thread(target=watch, name="lttb-exit-with-parent", daemon=True).start()
+
+
+def init_worker(threads: int, parent: int) -> None:
+    """Worker initializer: leave Ctrl-C to `parent`, die with it, run trials on `threads`."""
     ignore_sigint()
+    exit_with_parent(parent)
     # Every network the worker builds reads its default thread count here.
     os.environ[THREADS_VARIABLE] = str(threads)
+
+
+def init_helper(parent: int) -> None:
+    """Initializer of a helper process (the progress manager): as a worker's, without threads."""
+    ignore_sigint()
+    exit_with_parent(parent)
 
 
 class LocalBackend(Backend):
@@ -248,7 +286,7 @@ class LocalBackend(Backend):
     def _worker(threads: int) -> ProcessPoolExecutor:
         limit_blas_threads(os.environ)
         return ProcessPoolExecutor(max_workers=1, mp_context=get_context(START_METHOD),
-                                   initializer=init_worker, initargs=(threads,))
+                                   initializer=init_worker, initargs=(threads, os.getpid()))
 
     def run(self, function: Callable, tasks: Mapping[Any, tuple], *, retries: int = 2,
             priorities: Mapping[Any, float] | None = None,
@@ -361,6 +399,22 @@ _ADDRESS_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
 SCHEDULER_PROTOCOLS = ("tcp", "tls", "ws", "wss", "ucx", "inproc")
 
 
+def _check_host_port(text: str, location: str) -> None:
+    """``host``, ``host:port`` or ``[v6 address]:port`` with a port in 1..65535."""
+    if location.startswith("["):
+        host, bracket, rest = location[1:].partition("]")
+        if not bracket or (rest and not rest.startswith(":")):
+            raise BackendError(f"expected [IPv6 address]:port in {text!r}")
+        port = rest[1:] if rest else None
+    else:
+        host, colon, port = location.rpartition(":") if ":" in location else (location, "", "")
+        port = port if colon else None
+    if not host or "/" in host:
+        raise BackendError(f"no host name in {text!r} (expected e.g. tcp://host:8786)")
+    if port is not None and not (port.isdigit() and 1 <= int(port) <= 65535):
+        raise BackendError(f"the port {port!r} of {text!r} is not a number from 1 to 65535")
+
+
 def parse_scheduler(text: str) -> SchedulerSpec:
     """Read a ``--scheduler`` value.
 
@@ -393,10 +447,12 @@ def parse_scheduler(text: str) -> SchedulerSpec:
             raise BackendError(f"'local:N' needs a positive number of workers (got {text!r})")
         return SchedulerSpec(n_workers=n_workers)
     if _ADDRESS_RE.match(text):
-        protocol = text.partition("://")[0].lower()
-        if protocol not in SCHEDULER_PROTOCOLS:
+        protocol, _, location = text.partition("://")
+        if protocol.lower() not in SCHEDULER_PROTOCOLS:
             raise BackendError(f"unknown protocol {protocol!r} in {text!r} (a Dask scheduler "
                                f"speaks {', '.join(SCHEDULER_PROTOCOLS)})")
+        if protocol.lower() != "inproc":
+            _check_host_port(text, location)
         return SchedulerSpec(address=text)
     raise BackendError(f"expected a scheduler address such as tcp://host:8786, or local:N "
                        f"(got {text!r})")

@@ -12,7 +12,7 @@ the same content, and a dead worker costs only its own task.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from multiprocessing.managers import SyncManager
@@ -23,7 +23,7 @@ from .. import artifacts as _artifacts
 from .._version import __version__
 from ..config import schedule_of
 from ..experiments.catalog import experiment
-from .executors import START_METHOD, ignore_sigint
+from .executors import START_METHOD, init_helper
 from .progress import RunBars, drain
 from .sweep import Sweep, SweepTask
 from .tasks import QueueProgress, seed_task
@@ -79,6 +79,28 @@ def check_result(task: SweepTask, figure: str, artifact: Any) -> str | None:
     if differences:
         return "the artifact is not of this task: " + "; ".join(differences)
     return None
+
+
+class _Arguments(Mapping):
+    """Task key -> the arguments of its worker call, made when the executor asks.
+
+    Executors take tasks one by one, so a long run never holds the argument
+    tuples (each with its configuration) of every task at once.
+    """
+
+    def __init__(self, todo: dict, protocol: Callable, figure: str, queue) -> None:
+        self.todo, self.protocol, self.figure, self.queue = todo, protocol, figure, queue
+
+    def __getitem__(self, key):
+        item = self.todo[key]
+        progress = None if self.queue is None else QueueProgress(self.queue, key)
+        return (self.protocol, self.figure, dict(item.cfg), item.seed, progress)
+
+    def __iter__(self):
+        return iter(self.todo)
+
+    def __len__(self) -> int:
+        return len(self.todo)
 
 
 def run_tasks(plan: Sweep, out_dir: str | os.PathLike, backend, *,
@@ -153,11 +175,9 @@ def run_tasks(plan: Sweep, out_dir: str | os.PathLike, backend, *,
                 # Per-iteration progress only matters when it is shown: a quiet
                 # run needs no manager process and no messages.
                 manager = SyncManager(ctx=get_context(START_METHOD))
-                manager.start(ignore_sigint)
+                manager.start(init_helper, (os.getpid(),))
                 queue = manager.Queue()
-        arguments = {key: (protocol, plan.figure, dict(item.cfg), item.seed,
-                           None if queue is None else QueueProgress(queue, key))
-                     for key, item in todo.items()}
+        arguments = _Arguments(todo, protocol, plan.figure, queue)
         priorities = {key: item.cost for key, item in todo.items()}
         tick = None if queue is None else (lambda: drain(queue, bars))
         outcomes = backend.run(task, arguments, retries=retries, priorities=priorities,

@@ -54,6 +54,7 @@ __all__ = [
     "plan_sweep",
     "plan_figure",
     "plan_sweep_resume",
+    "foreign_artifacts",
     "collect_sweep",
     "summarize_sweep",
     "write_sweep_summary",
@@ -370,6 +371,48 @@ def _one_per_value(errors: list[tuple[str | None, str]]) -> list[tuple[str | Non
         rules.add(rule)
         kept.append((key, message))
     return kept
+
+
+def foreign_artifacts(out_dir: str | os.PathLike, plan: Sweep) -> dict[str, str]:
+    """Artifacts in `out_dir` that a run of `plan` must not mix with, and why.
+
+    An artifact is foreign when it was made by another figure, configuration
+    or schedule than the plan's task of its place (a figure run: every
+    ``seed-NNNN.json`` of `out_dir`; a sweep: those of its point
+    directories), or when it lies in a point directory the plan does not
+    have.  Files that are not readable artifacts are left to the checks of
+    resume and replot.  Reads only what it compares, without the full
+    validation, so that it stays cheap for many artifacts.
+
+    Returns
+    -------
+    dict
+        Path relative to `out_dir` -> what differs.
+    """
+    out_dir = Path(out_dir)
+    found: dict[str, str] = {}
+    if not out_dir.is_dir():
+        return found
+    if plan.points == [{}]:
+        places = {"": plan.configs[""]}
+    else:
+        places = {child.name: plan.configs.get(child.name)
+                  for child in sorted(out_dir.iterdir())
+                  if child.is_dir() and _artifacts.find_artifacts(child)}
+    for dirname, cfg in places.items():
+        for path in _artifacts.find_artifacts(out_dir / dirname):
+            relpath = path.relative_to(out_dir).as_posix()
+            try:
+                data = _artifacts.read_header(path)
+            except _artifacts.ArtifactError:
+                continue
+            if cfg is None:
+                found[relpath] = "its point is not in this grid"
+                continue
+            differences = _artifacts.same_run(data, plan.figure, cfg)
+            if differences:
+                found[relpath] = "; ".join(differences)
+    return found
 
 
 def plan_sweep_resume(out_dir: str | os.PathLike, sweep: Sweep

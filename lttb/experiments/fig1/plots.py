@@ -15,8 +15,8 @@ import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
-from ...plotting import (STYLE, as_array, draw_events, new_figure, output_colour,
-                         set_time_axis)
+from ...plotting import (STYLE, as_array, draw_events, log_y_where_positive, new_figure,
+                         output_colour, set_time_axis)
 
 __all__ = ["plot_panel", "plot_three_rows", "plot_training", "plot_across_seeds",
            "SEED_PLOTS", "ACROSS_PLOTS", "RASTER_NEURONS"]
@@ -147,17 +147,19 @@ def plot_training(artifact: Mapping[str, Any]) -> Figure:
         figure = new_figure(9, 9)
         top, bottom = figure.subplots(2, 1, sharex=True)
         iterations = np.array(artifact["test_iterations"], dtype=np.int64)
-        outer = as_array(artifact["outer_mse"]).reshape(len(iterations), -1)
+        n_ctx = len(artifact["contexts"])
+        outer = as_array(artifact["outer_mse"]).reshape(len(iterations), n_ctx)
         for c in range(outer.shape[1]):
             top.plot(iterations, outer[:, c], color=CONTEXT_COLOURS[c % len(CONTEXT_COLOURS)],
                      label=f"context {c}")
         if outer.shape[1] > 1:
             top.legend(loc="upper right")
-        top.set_yscale("log")
+        log_y_where_positive(top, outer)
         top.set_ylabel("outer MSE")
         top.set_title(f"{artifact['figure']}, seed {artifact['seed']}")
-        bottom.plot(iterations, as_array(artifact["inner_error"]), color="black")
-        bottom.set_yscale("log")
+        inner = as_array(artifact["inner_error"])
+        bottom.plot(iterations, inner, color="black")
+        log_y_where_positive(bottom, inner)
         bottom.set_ylabel("inner error")
         bottom.set_xlabel("training iteration")
         bottom.set_xlim(0, artifact["schedule"]["n_iterations"])
@@ -197,9 +199,9 @@ def plot_across_seeds(artifacts: Sequence[Mapping[str, Any]]) -> Figure:
         # A test point that is null in every seed (or all but one) is a gap in
         # the curve or the band, not something to warn about.
         warnings.simplefilter("ignore", RuntimeWarning)
-        curves = np.array([np.nanmean(as_array(a["outer_mse"]).reshape(len(iterations), -1),
-                                      axis=1) if len(iterations) else np.zeros(0)
-                           for a in group])
+        curves = np.array([np.nanmean(as_array(a["outer_mse"]).reshape(
+                                          len(iterations), len(a["contexts"])), axis=1)
+                           if len(iterations) else np.zeros(0) for a in group])
         mean = np.nanmean(curves, axis=0) if len(iterations) else np.zeros(0)
         sd = np.nanstd(curves, axis=0, ddof=1) if n > 1 and len(iterations) else None
     with matplotlib.rc_context(STYLE):
@@ -216,7 +218,7 @@ def plot_across_seeds(artifacts: Sequence[Mapping[str, Any]]) -> Figure:
                 ax.set_ylim(bottom=floor)
             ax.plot(iterations, mean, color="tab:blue", label=f"mean of {n} seeds")
             ax.legend(loc="upper right")
-        ax.set_yscale("log")
+        log_y_where_positive(ax, mean)
         ax.set_xlim(0, group[0]["schedule"]["n_iterations"])
         ax.set_xlabel("training iteration")
         ax.set_ylabel("outer MSE")

@@ -15,7 +15,7 @@ __all__ = ["RESULT_KEYS", "problems", "summarize"]
 
 #: Keys a seed's result gives its artifact, in artifact order.
 RESULT_KEYS = ("targets", "contexts", "context_trace", "output_first_bin", "outputs",
-               "test_iterations", "outer_mse", "inner_error", "full_test_mse",
+               "test_iterations", "outer_mse", "inner_error", "diverged_at", "full_test_mse",
                "final_outer_mse", "raster_context", "spikes", "bursts")
 
 
@@ -38,7 +38,18 @@ def problems(artifact: Mapping[str, Any], cfg: Mapping[str, Any]) -> list[str]:
     """
     found = []
     n_ctx, O, T, N = cfg["n_contexts"], cfg["O"], cfg["T"], cfg["N"]
-    n_tests = artifact["schedule"]["n_tests"]
+    schedule = artifact["schedule"]
+    every = schedule["test_every"]
+    diverged_at = artifact.get("diverged_at")
+    if diverged_at is None:
+        n_tests = schedule["n_tests"]
+    elif diverged_at > schedule["n_iterations"]:
+        found.append(f"diverged_at {diverged_at} is after the last iteration "
+                     f"({schedule['n_iterations']})")
+        n_tests = schedule["n_tests"]
+    else:
+        # A run that diverged stopped there: its tests end before that iteration.
+        n_tests = (diverged_at - 1) // every
     width = T - 3
     expected = {
         "targets": (n_ctx, O, T),
@@ -60,7 +71,6 @@ def problems(artifact: Mapping[str, Any], cfg: Mapping[str, Any]) -> list[str]:
         if got != shape:
             found.append(f"{where}: shape {got if got is not None else 'ragged'}, "
                          f"expected {shape} for its config")
-    every = artifact["schedule"]["test_every"]
     if artifact["test_iterations"] != [every * (i + 1) for i in range(n_tests)]:
         found.append("test_iterations do not follow the schedule")
     if not 0 <= artifact["raster_context"] < n_ctx:
@@ -85,11 +95,16 @@ def summarize(artifacts: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     dict
         ``final_outer_mse`` (one entry per seed: ``seed``,
         ``final_outer_mse``, ``wall_seconds``, ``file``), ``mean``, ``sd``
-        (sample s.d., ``ddof=1``; ``None`` below two seeds) and ``n``.  Seeds
-        whose final MSE is ``null`` are listed but left out of the statistics.
+        (sample s.d., ``ddof=1``; ``None`` below two seeds), ``n`` and
+        ``diverged`` (``seed`` and ``diverged_at`` of every seed whose run
+        diverged).  Seeds whose final MSE is ``null`` are listed but left out
+        of the statistics.
     """
+    artifacts = list(artifacts)
     per_seed = [{"seed": a["seed"], "final_outer_mse": finite_or_none(a["final_outer_mse"]),
                  "wall_seconds": a["wall_seconds"], "file": artifact_name(a["seed"])}
                 for a in artifacts]
     mean, sd, n = mean_sd(p["final_outer_mse"] for p in per_seed)
-    return {"final_outer_mse": per_seed, "mean": mean, "sd": sd, "n": n}
+    diverged = [{"seed": a["seed"], "diverged_at": a["diverged_at"]}
+                for a in artifacts if a.get("diverged_at") is not None]
+    return {"final_outer_mse": per_seed, "mean": mean, "sd": sd, "n": n, "diverged": diverged}
