@@ -412,7 +412,7 @@ typedef struct {
     double a, one_a, c_rec, h, href, b, Vreset, VresetApic;
     double thr_soma, thr_burst, burst_current, reset_softening;
     double bs, one_bs, bst, one_bst, bW, one_bW;
-    double apical_factor, gain;
+    double apical_factor;
     double reset0, reset1;  /* Vreset / (1 + reset_softening * S_wind), S_wind = 0, 1 */
     int stats;              /* accumulate sum_d and sum_d2 (training trials only) */
 } lttb_step_consts;
@@ -422,9 +422,9 @@ typedef struct {
     for (i = 0; i < n; i++) {                                                            \
         double vr = c->c_rec + c->a * ((drive[i] + c->h) + c->href);                     \
         double va = c->one_a * Vapic[i]                                                  \
-                    + c->a * (((c->apical_factor * x_targ[i] + c->gain * apical_cont[i]) \
+                    + c->a * (((c->apical_factor * x_targ[i] + apical_cont[i])         \
                                + c->h) + c->href);                                       \
-        double isoma = ((((wdrive[i] + c->h) + x_in[i]) + c->gain * basal_cont[i])       \
+        double isoma = ((((wdrive[i] + c->h) + x_in[i]) + basal_cont[i])                \
                         + c->burst_current * Sw[i]) - c->b * W[i];                       \
         double vs = c->one_a * Vsoma[i] + c->a * isoma;                                  \
         double vs_reset = Sw[i] != 0.0 ? c->reset1 : c->reset0;                          \
@@ -556,6 +556,78 @@ LTTB_TARGET_AVX512 static void lttb_decay_add_columns_avx512(LTTB_DECAY_ADD_COLU
         }
         for (i = 0; i < n; i++)
             out[i0 + i] = bs * out[i0 + i] + one_bs * s[i];
+    }
+}
+#endif
+
+/* ---------------------------------------------------- weighted columns */
+/*
+ * out[i] = sum over m of MT[cols[m] * N + i] * vals[m] for i < n_out: a
+ * matrix-vector product from the transposed matrix, over the non-zero
+ * entries of the vector (cols, vals).  Each out[i] starts at 0 and adds its
+ * terms in the order of cols, one multiplication and one addition each, on
+ * every code path (the dense input drive of a bin: j_in . x).
+ */
+#define LTTB_WEIGHTED_COLUMNS_ARGS                                                       \
+    const double *MT, ptrdiff_t N, const int *cols, const double *vals,                  \
+    ptrdiff_t n_cols, double *LTTB_RESTRICT out, ptrdiff_t n_out
+#define LTTB_WEIGHTED_COLUMNS_BODY                                                       \
+    ptrdiff_t i0, i, m, n;                                                               \
+    double s[64];                                                                        \
+    for (i0 = 0; i0 < n_out; i0 += 64) {                                                 \
+        n = n_out - i0 < 64 ? n_out - i0 : 64;                                           \
+        for (i = 0; i < n; i++)                                                          \
+            s[i] = 0.0;                                                                  \
+        for (m = 0; m < n_cols; m++) {                                                   \
+            const double *LTTB_RESTRICT col = MT + (ptrdiff_t)cols[m] * N + i0;          \
+            const double x = vals[m];                                                    \
+            for (i = 0; i < n; i++)                                                      \
+                s[i] = s[i] + col[i] * x;                                                \
+        }                                                                                \
+        for (i = 0; i < n; i++)                                                          \
+            out[i0 + i] = s[i];                                                          \
+    }
+
+static void lttb_weighted_columns_default(LTTB_WEIGHTED_COLUMNS_ARGS)
+{
+    LTTB_WEIGHTED_COLUMNS_BODY
+}
+#if defined(LTTB_AVX_DISPATCH)
+LTTB_TARGET_AVX static void lttb_weighted_columns_avx(LTTB_WEIGHTED_COLUMNS_ARGS)
+{
+    LTTB_WEIGHTED_COLUMNS_BODY
+}
+/* 32 rows at a time in four registers, as lttb_decay_add_columns_avx512. */
+LTTB_TARGET_AVX512 static void lttb_weighted_columns_avx512(LTTB_WEIGHTED_COLUMNS_ARGS)
+{
+    ptrdiff_t i0 = 0, i, m;
+    for (; i0 + 32 <= n_out; i0 += 32) {
+        __m512d a0 = _mm512_setzero_pd(), a1 = _mm512_setzero_pd();
+        __m512d a2 = _mm512_setzero_pd(), a3 = _mm512_setzero_pd();
+        for (m = 0; m < n_cols; m++) {
+            const double *col = MT + (ptrdiff_t)cols[m] * N + i0;
+            const __m512d x = _mm512_set1_pd(vals[m]);
+            a0 = _mm512_add_pd(a0, _mm512_mul_pd(_mm512_loadu_pd(col), x));
+            a1 = _mm512_add_pd(a1, _mm512_mul_pd(_mm512_loadu_pd(col + 8), x));
+            a2 = _mm512_add_pd(a2, _mm512_mul_pd(_mm512_loadu_pd(col + 16), x));
+            a3 = _mm512_add_pd(a3, _mm512_mul_pd(_mm512_loadu_pd(col + 24), x));
+        }
+        _mm512_storeu_pd(out + i0, a0);
+        _mm512_storeu_pd(out + i0 + 8, a1);
+        _mm512_storeu_pd(out + i0 + 16, a2);
+        _mm512_storeu_pd(out + i0 + 24, a3);
+    }
+    for (; i0 < n_out; i0 += 8) {
+        const ptrdiff_t n = n_out - i0 < 8 ? n_out - i0 : 8;
+        double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        for (m = 0; m < n_cols; m++) {
+            const double *col = MT + (ptrdiff_t)cols[m] * N + i0;
+            const double x = vals[m];
+            for (i = 0; i < n; i++)
+                s[i] = s[i] + col[i] * x;
+        }
+        for (i = 0; i < n; i++)
+            out[i0 + i] = s[i];
     }
 }
 #endif
@@ -788,6 +860,21 @@ static void lttb_decay_add_columns(LTTB_DECAY_ADD_COLUMNS_ARGS)
     }
 #endif
     lttb_decay_add_columns_default(MT, N, cols, n_cols, bs, one_bs, out, n_out);
+}
+
+static void lttb_weighted_columns(LTTB_WEIGHTED_COLUMNS_ARGS)
+{
+#if defined(LTTB_AVX_DISPATCH)
+    if (lttb_kernel_path == 3) {
+        lttb_weighted_columns_avx512(MT, N, cols, vals, n_cols, out, n_out);
+        return;
+    }
+    if (lttb_kernel_path == 2) {
+        lttb_weighted_columns_avx(MT, N, cols, vals, n_cols, out, n_out);
+        return;
+    }
+#endif
+    lttb_weighted_columns_default(MT, N, cols, vals, n_cols, out, n_out);
 }
 
 #endif /* LTTB_KERNELS_H */
