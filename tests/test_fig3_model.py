@@ -3,8 +3,12 @@
 Per-trial input sequences, a context vector per bin, the ``"target"``
 read-out, unpinned training with a free diagonal, per-example training
 trials and short tests, and rules skipped when their rate is 0: each checked
-core against oracle spike for spike.
+core against oracle spike for spike, then together against the vectors of
+the authors' code (``tests/data/fig3``, CC BY 4.0).
 """
+
+import json
+import pathlib
 
 import numpy as np
 import pytest
@@ -13,6 +17,7 @@ import lttb
 from lttb import _core
 from lttb.model import Example, Network, ReferenceNetwork, draw_initial_state, one_hot_contexts
 
+DATA = pathlib.Path(__file__).parent / "data" / "fig3"
 TOL = 1e-9
 STATE = ("J", "w", "j_in", "j_targ", "Jout", "Bias", "j_basal_cont", "j_apical_cont")
 IMPLEMENTATIONS = [Network, ReferenceNetwork]
@@ -340,3 +345,61 @@ def test_examples_are_bit_identical_on_kernel_paths():
     for other in results.values():
         for x, y in zip(first, other):
             np.testing.assert_array_equal(np.asarray(x), np.asarray(y))
+
+
+# -- 5. the authors' vectors ------------------------------------------------------
+def load_fig3(variant):
+    data = np.load(DATA / f"fig3_small_{variant}.npz")
+    meta = json.loads(str(data["config"]))
+    readouts = {"low": "target" if variant == "apical" else "recurrent", "high": "recurrent"}
+    cfgs = {part: lttb.load_config("fig1", **meta[part], readout=readouts[part], pin=False)
+            for part in ("low", "high")}
+    T = cfgs["low"]["T"]
+    n = len(data["buttons"])
+    # FIG3.md 3.4: the low network's context is 0 up to bin 60, 1 after; the
+    # high network's context signal is 0.
+    low_trace = one_hot_contexts(np.where(np.arange(T) <= 60, 0, 1), 2)
+    examples = {
+        "low": [Example(data["expert_inputs"][k], data["expert_velocities"][k], low_trace)
+                for k in range(n)],
+        "high": [Example(data["expert_inputs"][k], data["high_targets"], np.zeros((1, T)))
+                 for k in range(n)],
+    }
+    rates = {
+        "low": dict(eta=meta["eta_low"], eta_out=meta["eta_out_low"], eta_bias=0.0),
+        "high": dict(eta=meta["eta_high"], eta_out=meta["eta_out_high"],
+                     eta_bias=meta["eta_bias_high"]),
+    }
+    return data, cfgs, examples, rates, meta["iterations"]
+
+
+@pytest.mark.parametrize("impl", IMPLEMENTATIONS, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("variant", ["apical", "basal"])
+def test_fig3_vectors_training_and_short_tests(variant, impl):
+    data, cfgs, examples, rates, iterations = load_fig3(variant)
+    nets = {part: impl.from_arrays(cfgs[part], **{k: data[f"init_{part}_{k}"] for k in STATE})
+            for part in ("low", "high")}
+
+    def close(got, key):
+        np.testing.assert_allclose(got, data[key], rtol=0, atol=TOL, err_msg=key)
+
+    for part in ("low", "high"):
+        close(nets[part].short_test(examples[part]), f"before_short_{part}_mse")
+    for part in ("low", "high"):
+        net = nets[part]
+        for _ in range(iterations):
+            last = net.train_iteration(record=True, examples=examples[part], pin=False,
+                                       **rates[part])
+        np.testing.assert_array_equal(last.S_soma, data[f"after_train_{part}_last_trial_S_soma"])
+        if part == "low":
+            np.testing.assert_array_equal(last.S_wind, data["after_train_low_last_trial_S_wind"])
+            test = net.run_trial(example=examples[part][-1])
+            np.testing.assert_array_equal(test.S_soma, data["after_train_short_low_last_S_soma"])
+        close(net.short_test(examples[part]), f"after_train_short_{part}_mse")
+        for name in ("J", "Jout", "Bias"):
+            close(getattr(net, name), f"after_train_{part}_{name}")
+    # what the vectors exercise: the high network's J learned without pinning
+    # (diagonal and inhibitory rows); the apical low network's J stayed 0
+    J_high = nets["high"].J
+    assert np.any(np.diag(J_high) != 0) and np.any(J_high[cfgs["high"]["Ne"]:] != 0)
+    assert np.any(nets["low"].J) == (variant == "basal")
