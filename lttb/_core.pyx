@@ -15,7 +15,7 @@ whatever the team, so the results are too.
 from cython.parallel cimport parallel, threadid
 from libc.math cimport exp, INFINITY
 from libc.stdint cimport uintptr_t
-from libc.stdlib cimport calloc, free
+from libc.stdlib cimport calloc, free, malloc
 
 cdef extern from "_kernels.h" nogil:
     double _dot "lttb_dot"(const double* x, const double* y, Py_ssize_t n)
@@ -34,6 +34,9 @@ cdef extern from "_kernels.h" nogil:
     void lttb_weighted_columns(const double* MT, Py_ssize_t N, const int* cols,
                                const double* vals, Py_ssize_t n_cols, double* out,
                                Py_ssize_t n_out)
+    void lttb_input_drives(const double* WT, Py_ssize_t N, const double* X, Py_ssize_t n_in,
+                           Py_ssize_t k0, Py_ssize_t k1, double* out, Py_ssize_t ld,
+                           Py_ssize_t n_out)
     void lttb_gather_rows(const double* M, Py_ssize_t N, Py_ssize_t r0, Py_ssize_t r1,
                           const int* cols, Py_ssize_t n_cols, const signed char* skip,
                           double bs, double one_bs, double* drive)
@@ -159,7 +162,7 @@ cdef struct Trial:
     Params p
     lttb_step_consts c
     int N, Ne, T, n_in, O, n_ctx, n_drive, n_rows_plastic
-    bint record, use_w, use_J, use_JT, learn_J, learn_out, learn_bias
+    bint record, use_w, use_J, use_JT, learn_J, learn_out, learn_bias, dense_in
     # Weights, inputs and outputs.
     double* J
     const double* wT
@@ -185,6 +188,10 @@ cdef struct Trial:
     # that no thread's hardware prefetches pull in another thread's lines.
     double* blocks
     size_t block_size
+    # With dense inputs, each thread's input drives of every bin (T rows of
+    # in_stride doubles, one area per thread), computed before the first bin.
+    double* in_drives
+    size_t in_stride
     # The read-out traces of every neuron (each thread copies its own in),
     # the spikes of each thread in this bin (at q * N; count at 16 q) and
     # each thread's count of row updates (at 8 q).
@@ -257,6 +264,23 @@ cdef void _readout(Trial* tr, int k) noexcept nogil:
     if tr.learn_bias:
         for o in range(O):
             Bias[o] = Bias[o] + eta_bias * (y[o] - Y[o])
+
+
+cdef bint _dense_inputs(const double* X, int T, int n_in) noexcept nogil:
+    # Whether some bin 1 .. T-2 of the (T, n_in) inputs is not one input on,
+    # at 1 (the clock): then the trial computes every bin's input drive
+    # first, in blocks (the same sums; see lttb_input_drives).
+    cdef int k, m, n_on
+    for k in range(1, T - 1):
+        n_on = 0
+        for m in range(n_in):
+            if X[<Py_ssize_t> k * n_in + m] != 0.0:
+                if X[<Py_ssize_t> k * n_in + m] != 1.0:
+                    return True
+                n_on += 1
+        if n_on > 1:
+            return True
+    return False
 
 
 cdef inline bint _row_changed(const double* M, int k, int n) noexcept nogil:
@@ -357,6 +381,9 @@ cdef void _run(Trial* tr, int tid, int nt) noexcept nogil:
     cdef int Ne = tr.Ne
     cdef int i, j, k, o, t, m, q, n_spk, n_rows, n_on, n_nz
     cdef const double* x_in_k
+    cdef bint dense_in = tr.dense_in
+    cdef double* in_drives = tr.in_drives + <size_t> tid * T * tr.in_stride if dense_in else NULL
+    cdef size_t in_stride = tr.in_stride
     cdef double yk, lo_i, hi_i, n_updates = 0.0
     cdef lttb_team* team = tr.team
 
@@ -376,6 +403,8 @@ cdef void _run(Trial* tr, int tid, int nt) noexcept nogil:
             hi[j] = 0.0
     if nt == 1:
         tr.SR = SR_own  # alone, the thread's own traces are every neuron's
+    if dense_in:
+        lttb_input_drives(j_in_T + r0, N, inputs_T, n_in, 1, T - 1, in_drives, in_stride, n_own)
     if tid == 0 and (p.plastic or 1 <= T - 3):
         _readout(tr, 1)
     lttb_team_barrier(team, nt)  # the first step rewrites what read-out reads
@@ -429,18 +458,21 @@ cdef void _run(Trial* tr, int tid, int nt) noexcept nogil:
         # zeros is exact).  With a single input on, at 1 (the published
         # clock), its weights are the sum itself: 0 + x * 1 is x, so the step
         # reads them in place.
-        n_on = 0
-        for m in range(n_in):
-            yk = inputs_T[<Py_ssize_t> k * n_in + m]
-            if yk != 0.0:
-                nz_col[n_on] = m
-                nz_val[n_on] = yk
-                n_on += 1
-        if n_on == 1 and nz_val[0] == 1.0:
-            x_in_k = j_in_T + <Py_ssize_t> nz_col[0] * N + r0
+        if dense_in:
+            x_in_k = in_drives + <size_t> k * in_stride
         else:
-            lttb_weighted_columns(j_in_T + r0, N, nz_col, nz_val, n_on, x_in, n_own)
-            x_in_k = x_in
+            n_on = 0
+            for m in range(n_in):
+                yk = inputs_T[<Py_ssize_t> k * n_in + m]
+                if yk != 0.0:
+                    nz_col[n_on] = m
+                    nz_val[n_on] = yk
+                    n_on += 1
+            if n_on == 1 and nz_val[0] == 1.0:
+                x_in_k = j_in_T + <Py_ssize_t> nz_col[0] * N + r0
+            else:
+                lttb_weighted_columns(j_in_T + r0, N, nz_col, nz_val, n_on, x_in, n_own)
+                x_in_k = x_in
         lttb_step(&c, n_own, drive, wdrive, x_targ, x_in_k, apical_cont, basal_cont,
                   VapicRec, Vapic, Vsoma, prox, prox_prev, dist, soma, wsoma,
                   Sf + r0, Sf_prev + r0, Sfs, W, Bf, Bfr, Bft, Sw, sum_d, sum_d2)
@@ -552,6 +584,13 @@ cdef int _run_team(Trial* tr, int n_threads, double* stats3) noexcept nogil:
     cdef void* raw = calloc(total + 512, sizeof(double))
     if raw == NULL:
         return 0
+    tr.in_stride = L_max
+    tr.in_drives = NULL
+    if tr.dense_in:
+        tr.in_drives = <double*> malloc(<size_t> n_threads * tr.T * L_max * sizeof(double))
+        if tr.in_drives == NULL:
+            free(raw)
+            return 0
     cdef double* base = <double*> ((<uintptr_t> raw + 4095) & ~(<uintptr_t> 4095))
     tr.team = <lttb_team*> base
     tr.row_updates = base + 16
@@ -563,6 +602,7 @@ cdef int _run_team(Trial* tr, int n_threads, double* stats3) noexcept nogil:
     tr.ran = 1
     with parallel(num_threads=n_threads):
         _run(tr, threadid(), lttb_team_size())
+    free(tr.in_drives)
     if not tr.ran:
         free(raw)
         return -1
@@ -704,6 +744,7 @@ def run_trial(dict params,
     tr.Bias = &Bias[0]
     tr.j_in_T = &j_in_T[0, 0] if n_in > 0 else NULL
     tr.inputs_T = &inputs_T[0, 0] if n_in > 0 else NULL
+    tr.dense_in = _dense_inputs(tr.inputs_T, T, n_in)
     tr.j_targ_T = &j_targ_T[0, 0]
     tr.y_T = &y_T[0, 0]
     tr.j_apical_cont_T = &j_apical_cont_T[0, 0]

@@ -632,6 +632,108 @@ LTTB_TARGET_AVX512 static void lttb_weighted_columns_avx512(LTTB_WEIGHTED_COLUMN
 }
 #endif
 
+/* ----------------------------------------------------- input drives */
+/*
+ * The input drives of bins k0 .. k1-1 at once: out[k * ld + i] = sum over m
+ * of WT[m * N + i] * X[k * n_in + m], for i < n_out, over the non-zero
+ * X[k * n_in + m] in ascending m, starting at 0: the same sums, term by
+ * term, as lttb_weighted_columns bin by bin.  A block of rows keeps its
+ * n_in weights in the first-level cache while every bin is summed, where
+ * bin by bin the whole of WT streams through once per bin.
+ */
+#define LTTB_INPUT_DRIVES_ARGS                                                           \
+    const double *WT, ptrdiff_t N, const double *X, ptrdiff_t n_in, ptrdiff_t k0,        \
+    ptrdiff_t k1, double *LTTB_RESTRICT out, ptrdiff_t ld, ptrdiff_t n_out
+
+static void lttb_input_drives_tail(LTTB_INPUT_DRIVES_ARGS, ptrdiff_t i0)
+{
+    ptrdiff_t k, m, i;
+    for (; i0 < n_out; i0 += 8) {
+        const ptrdiff_t n = n_out - i0 < 8 ? n_out - i0 : 8;
+        for (k = k0; k < k1; k++) {
+            double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+            const double *x = X + k * n_in;
+            for (m = 0; m < n_in; m++) {
+                const double xm = x[m];
+                const double *col = WT + m * N + i0;
+                if (xm == 0.0)
+                    continue;
+                for (i = 0; i < n; i++)
+                    s[i] = s[i] + col[i] * xm;
+            }
+            for (i = 0; i < n; i++)
+                out[k * ld + i0 + i] = s[i];
+        }
+    }
+}
+
+static void lttb_input_drives_default(LTTB_INPUT_DRIVES_ARGS)
+{
+    lttb_input_drives_tail(WT, N, X, n_in, k0, k1, out, ld, n_out, 0);
+}
+
+#if defined(LTTB_AVX_DISPATCH)
+/* 16 rows in four registers. */
+LTTB_TARGET_AVX static void lttb_input_drives_avx(LTTB_INPUT_DRIVES_ARGS)
+{
+    ptrdiff_t i0 = 0, k, m;
+    for (; i0 + 16 <= n_out; i0 += 16) {
+        for (k = k0; k < k1; k++) {
+            __m256d a0 = _mm256_setzero_pd(), a1 = _mm256_setzero_pd();
+            __m256d a2 = _mm256_setzero_pd(), a3 = _mm256_setzero_pd();
+            const double *x = X + k * n_in;
+            double *o = out + k * ld + i0;
+            for (m = 0; m < n_in; m++) {
+                const double *col = WT + m * N + i0;
+                __m256d xm;
+                if (x[m] == 0.0)
+                    continue;
+                xm = _mm256_set1_pd(x[m]);
+                a0 = _mm256_add_pd(a0, _mm256_mul_pd(_mm256_loadu_pd(col), xm));
+                a1 = _mm256_add_pd(a1, _mm256_mul_pd(_mm256_loadu_pd(col + 4), xm));
+                a2 = _mm256_add_pd(a2, _mm256_mul_pd(_mm256_loadu_pd(col + 8), xm));
+                a3 = _mm256_add_pd(a3, _mm256_mul_pd(_mm256_loadu_pd(col + 12), xm));
+            }
+            _mm256_storeu_pd(o, a0);
+            _mm256_storeu_pd(o + 4, a1);
+            _mm256_storeu_pd(o + 8, a2);
+            _mm256_storeu_pd(o + 12, a3);
+        }
+    }
+    lttb_input_drives_tail(WT, N, X, n_in, k0, k1, out, ld, n_out, i0);
+}
+
+/* 32 rows in four registers. */
+LTTB_TARGET_AVX512 static void lttb_input_drives_avx512(LTTB_INPUT_DRIVES_ARGS)
+{
+    ptrdiff_t i0 = 0, k, m;
+    for (; i0 + 32 <= n_out; i0 += 32) {
+        for (k = k0; k < k1; k++) {
+            __m512d a0 = _mm512_setzero_pd(), a1 = _mm512_setzero_pd();
+            __m512d a2 = _mm512_setzero_pd(), a3 = _mm512_setzero_pd();
+            const double *x = X + k * n_in;
+            double *o = out + k * ld + i0;
+            for (m = 0; m < n_in; m++) {
+                const double *col = WT + m * N + i0;
+                __m512d xm;
+                if (x[m] == 0.0)
+                    continue;
+                xm = _mm512_set1_pd(x[m]);
+                a0 = _mm512_add_pd(a0, _mm512_mul_pd(_mm512_loadu_pd(col), xm));
+                a1 = _mm512_add_pd(a1, _mm512_mul_pd(_mm512_loadu_pd(col + 8), xm));
+                a2 = _mm512_add_pd(a2, _mm512_mul_pd(_mm512_loadu_pd(col + 16), xm));
+                a3 = _mm512_add_pd(a3, _mm512_mul_pd(_mm512_loadu_pd(col + 24), xm));
+            }
+            _mm512_storeu_pd(o, a0);
+            _mm512_storeu_pd(o + 8, a1);
+            _mm512_storeu_pd(o + 16, a2);
+            _mm512_storeu_pd(o + 24, a3);
+        }
+    }
+    lttb_input_drives_tail(WT, N, X, n_in, k0, k1, out, ld, n_out, i0);
+}
+#endif
+
 /* --------------------------------------------------------------- row gather */
 /*
  * For rows i in [r0, r1) not flagged in skip: drive[i] = bs * drive[i] +
@@ -875,6 +977,21 @@ static void lttb_weighted_columns(LTTB_WEIGHTED_COLUMNS_ARGS)
     }
 #endif
     lttb_weighted_columns_default(MT, N, cols, vals, n_cols, out, n_out);
+}
+
+static void lttb_input_drives(LTTB_INPUT_DRIVES_ARGS)
+{
+#if defined(LTTB_AVX_DISPATCH)
+    if (lttb_kernel_path == 3) {
+        lttb_input_drives_avx512(WT, N, X, n_in, k0, k1, out, ld, n_out);
+        return;
+    }
+    if (lttb_kernel_path == 2) {
+        lttb_input_drives_avx(WT, N, X, n_in, k0, k1, out, ld, n_out);
+        return;
+    }
+#endif
+    lttb_input_drives_default(WT, N, X, n_in, k0, k1, out, ld, n_out);
 }
 
 #endif /* LTTB_KERNELS_H */
