@@ -37,9 +37,9 @@ cdef extern from "_kernels.h" nogil:
     void lttb_input_drives(const double* WT, Py_ssize_t N, const double* X, Py_ssize_t n_in,
                            Py_ssize_t k0, Py_ssize_t k1, double* out, Py_ssize_t ld,
                            Py_ssize_t n_out)
-    void lttb_gather_rows(const double* M, Py_ssize_t N, Py_ssize_t r0, Py_ssize_t r1,
-                          const int* cols, Py_ssize_t n_cols, const signed char* skip,
-                          double bs, double one_bs, double* drive)
+    void lttb_gather_row_list(const double* M, Py_ssize_t N, const int* rows,
+                              Py_ssize_t n_rows, const int* cols, Py_ssize_t n_cols,
+                              double bs, double one_bs, double* drive)
     int lttb_openmp_enabled()
     int lttb_team_size()
     ctypedef struct lttb_team:
@@ -221,9 +221,9 @@ cdef inline int _own_end(Trial* tr, int q, int nt) noexcept nogil:
 # A thread's block: 23 vectors over its own neurons (length L, a multiple of
 # 8), then 5 private vectors over all N neurons (length S, a multiple of 8),
 # then its spike list and plastic rows (2 S ints), its plastic flags
-# (L bytes) and the non-zero entries of a bin's input or context vector
-# (values, then indices: M doubles and M ints, M a multiple of 8), rounded up
-# to whole pages.
+# (L bytes), the non-zero entries of a bin's input or context vector
+# (values, then indices: M doubles and M ints, M a multiple of 8) and a list
+# of its rows (L ints), rounded up to whole pages.
 cdef enum:
     N_OWN_VECTORS = 23
     N_FULL_VECTORS = 5
@@ -238,7 +238,7 @@ cdef inline size_t _round8(size_t n) noexcept nogil:
 cdef size_t _block_size(int N, int L, int M) noexcept nogil:
     cdef size_t S = _round8(N)
     cdef size_t n = (N_OWN_VECTORS * <size_t> L + N_FULL_VECTORS * S + S + _round8(L) // 8
-                     + _round8(M) + _round8(M) // 2)
+                     + _round8(M) + _round8(M) // 2 + _round8(L) // 2)
     return ((n + 511) // 512) * 512
 
 
@@ -357,6 +357,8 @@ cdef void _run(Trial* tr, int tid, int nt) noexcept nogil:
     cdef size_t M = _round8(n_in if n_in > n_ctx else n_ctx)
     cdef double* nz_val = Sf + (N_FULL_VECTORS + 1) * S + _round8(L) // 8
     cdef int* nz_col = <int*> (nz_val + M)
+    cdef int* fixed_rows = nz_col + M   # this thread's rows of J not learning in this bin
+    cdef int n_fixed
     # read-out: 0 B_filt_total, 1 B_filt_rec, 2 B_filt
     cdef double* SR_own = Bfr if p.readout == 1 else (Bf if p.readout == 2 else Bft)
     cdef double* SR = tr.SR
@@ -526,8 +528,13 @@ cdef void _run(Trial* tr, int tid, int nt) noexcept nogil:
             else:
                 # J changes row by row: gather the spiking columns from each
                 # row that is not about to be recomputed.
-                lttb_gather_rows(Jp + <Py_ssize_t> r0 * N, N, 0, d1 - r0, spk, n_spk,
-                                 is_plastic, c.bs, c.one_bs, drive)
+                n_fixed = 0
+                for i in range(d1 - r0):
+                    if not is_plastic[i]:
+                        fixed_rows[n_fixed] = i
+                        n_fixed += 1
+                lttb_gather_row_list(Jp + <Py_ssize_t> r0 * N, N, fixed_rows, n_fixed, spk,
+                                     n_spk, c.bs, c.one_bs, drive)
             if use_w:
                 lttb_decay_add_columns(wT + r0, N, spk, n_spk, c.bs, c.one_bs, wdrive, n_own)
         else:

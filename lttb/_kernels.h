@@ -736,19 +736,22 @@ LTTB_TARGET_AVX512 static void lttb_input_drives_avx512(LTTB_INPUT_DRIVES_ARGS)
 
 /* --------------------------------------------------------------- row gather */
 /*
- * For rows i in [r0, r1) not flagged in skip: drive[i] = bs * drive[i] +
- * one_bs * (sum over m of M[i, cols[m]]), M row-major with N columns.  Four
- * rows are summed side by side so that four independent chains of additions
- * are in flight; each row still adds its terms in the order of cols, the same
- * sum as a row-by-row loop.
+ * For the rows listed in rows[0 .. n_rows) (ascending; the rows of J that do
+ * not learn in this bin, whose drives follow the spikes): drive[i] = bs *
+ * drive[i] + one_bs * (sum over m of M[i, cols[m]]), M row-major with N
+ * columns.  Four rows are summed side by side so that four independent
+ * chains of additions are in flight; each row still adds its terms in the
+ * order of cols, the same sum as a row-by-row loop.  The rows about to be
+ * recomputed whole are not in the list (neither gathered nor read).
  */
-static void lttb_gather_rows(const double *M, ptrdiff_t N, ptrdiff_t r0, ptrdiff_t r1,
-                             const int *cols, ptrdiff_t n_cols, const signed char *skip,
-                             double bs, double one_bs, double *drive)
+static void lttb_gather_row_list(const double *M, ptrdiff_t N, const int *rows,
+                                 ptrdiff_t n_rows, const int *cols, ptrdiff_t n_cols,
+                                 double bs, double one_bs, double *drive)
 {
-    ptrdiff_t i = r0, m;
-    for (; i + 4 <= r1; i += 4) {
-        const double *a = M + i * N, *b = a + N, *c = b + N, *d = c + N;
+    ptrdiff_t q = 0, m;
+    for (; q + 4 <= n_rows; q += 4) {
+        const ptrdiff_t ia = rows[q], ib = rows[q + 1], ic = rows[q + 2], id = rows[q + 3];
+        const double *a = M + ia * N, *b = M + ib * N, *c = M + ic * N, *d = M + id * N;
         double sa = 0.0, sb = 0.0, sc = 0.0, sd = 0.0;
         for (m = 0; m < n_cols; m++) {
             const ptrdiff_t j = cols[m];
@@ -757,19 +760,18 @@ static void lttb_gather_rows(const double *M, ptrdiff_t N, ptrdiff_t r0, ptrdiff
             sc = sc + c[j];
             sd = sd + d[j];
         }
-        if (!skip[i]) drive[i] = bs * drive[i] + one_bs * sa;
-        if (!skip[i + 1]) drive[i + 1] = bs * drive[i + 1] + one_bs * sb;
-        if (!skip[i + 2]) drive[i + 2] = bs * drive[i + 2] + one_bs * sc;
-        if (!skip[i + 3]) drive[i + 3] = bs * drive[i + 3] + one_bs * sd;
+        drive[ia] = bs * drive[ia] + one_bs * sa;
+        drive[ib] = bs * drive[ib] + one_bs * sb;
+        drive[ic] = bs * drive[ic] + one_bs * sc;
+        drive[id] = bs * drive[id] + one_bs * sd;
     }
-    for (; i < r1; i++) {
-        const double *a = M + i * N;
+    for (; q < n_rows; q++) {
+        const ptrdiff_t ia = rows[q];
+        const double *a = M + ia * N;
         double sa = 0.0;
-        if (skip[i])
-            continue;
         for (m = 0; m < n_cols; m++)
             sa = sa + a[cols[m]];
-        drive[i] = bs * drive[i] + one_bs * sa;
+        drive[ia] = bs * drive[ia] + one_bs * sa;
     }
 }
 
