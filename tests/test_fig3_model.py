@@ -9,6 +9,7 @@ the authors' code (``tests/data/fig3``, CC BY 4.0).
 
 import json
 import pathlib
+import pickle
 
 import numpy as np
 import pytest
@@ -294,6 +295,9 @@ def test_example_is_checked_and_immutable():
         example.inputs[0, 0] = 2.0
     with pytest.raises(AttributeError):
         example.target = np.zeros((O, T))
+    copy = pickle.loads(pickle.dumps(example))  # e.g. sent to a worker process
+    np.testing.assert_array_equal(copy.inputs, example.inputs)
+    assert not copy.inputs.flags.writeable
 
 
 def test_network_without_clock_or_targets():

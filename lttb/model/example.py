@@ -85,6 +85,10 @@ class Example:
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("an Example is immutable; make a new one")
 
+    def __reduce__(self):
+        # Rebuilt through the constructor: checked, copied and read-only again.
+        return (type(self), (self.inputs, self.target, self.context_trace))
+
     def __repr__(self) -> str:
         I, O, n_ctx, T = self.sizes
         return f"Example(I={I}, O={O}, n_contexts={n_ctx}, T={T})"
