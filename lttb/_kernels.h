@@ -667,9 +667,36 @@ static void lttb_input_drives_tail(LTTB_INPUT_DRIVES_ARGS, ptrdiff_t i0)
     }
 }
 
+/* Eight rows at a time, with a constant trip count that compilers unroll
+ * into registers (SSE2, NEON); the rest as the tail. */
 static void lttb_input_drives_default(LTTB_INPUT_DRIVES_ARGS)
 {
-    lttb_input_drives_tail(WT, N, X, n_in, k0, k1, out, ld, n_out, 0);
+    ptrdiff_t i0 = 0, k, m;
+    for (; i0 + 8 <= n_out; i0 += 8) {
+        for (k = k0; k < k1; k++) {
+            double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+            double s4 = 0.0, s5 = 0.0, s6 = 0.0, s7 = 0.0;
+            const double *x = X + k * n_in;
+            double *o = out + k * ld + i0;
+            for (m = 0; m < n_in; m++) {
+                const double xm = x[m];
+                const double *col = WT + m * N + i0;
+                if (xm == 0.0)
+                    continue;
+                s0 = s0 + col[0] * xm;
+                s1 = s1 + col[1] * xm;
+                s2 = s2 + col[2] * xm;
+                s3 = s3 + col[3] * xm;
+                s4 = s4 + col[4] * xm;
+                s5 = s5 + col[5] * xm;
+                s6 = s6 + col[6] * xm;
+                s7 = s7 + col[7] * xm;
+            }
+            o[0] = s0; o[1] = s1; o[2] = s2; o[3] = s3;
+            o[4] = s4; o[5] = s5; o[6] = s6; o[7] = s7;
+        }
+    }
+    lttb_input_drives_tail(WT, N, X, n_in, k0, k1, out, ld, n_out, i0);
 }
 
 #if defined(LTTB_AVX_DISPATCH)
