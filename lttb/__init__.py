@@ -14,7 +14,8 @@ The public API at the top level:
 - :func:`load_config` / :class:`ConfigError`: validated configurations
   (presets ``fig1`` and ``fig2``);
 - :class:`Network`: one network, its initial state and its trials;
-  :class:`ReferenceNetwork`, the same on the NumPy oracle.
+  :class:`ReferenceNetwork`, the same on the NumPy oracle;
+  :class:`Example`: a trial's own input sequence, target and contexts.
 
 ``import lttb`` is light: the model, and with it the compiled engine, is
 loaded when one of its names is first used.
@@ -30,6 +31,7 @@ _LAZY = {
     "Network": "lttb.model.network",
     "ReferenceNetwork": "lttb.model.network",
     "TrialResult": "lttb.model.network",
+    "Example": "lttb.model.example",
     "StateError": "lttb.model.state",
 }
 

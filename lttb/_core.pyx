@@ -15,7 +15,7 @@ whatever the team, so the results are too.
 from cython.parallel cimport parallel, threadid
 from libc.math cimport exp, INFINITY
 from libc.stdint cimport uintptr_t
-from libc.stdlib cimport calloc, free
+from libc.stdlib cimport calloc, free, malloc
 
 cdef extern from "_kernels.h" nogil:
     double _dot "lttb_dot"(const double* x, const double* y, Py_ssize_t n)
@@ -31,9 +31,15 @@ cdef extern from "_kernels.h" nogil:
                                          double c_a, double c_b, double eta, Py_ssize_t n,
                                          Py_ssize_t ne, Py_ssize_t diag_a, Py_ssize_t diag_b,
                                          int pinned, double* out_a, double* out_b)
-    void lttb_gather_rows(const double* M, Py_ssize_t N, Py_ssize_t r0, Py_ssize_t r1,
-                          const int* cols, Py_ssize_t n_cols, const signed char* skip,
-                          double bs, double one_bs, double* drive)
+    void lttb_weighted_columns(const double* MT, Py_ssize_t N, const int* cols,
+                               const double* vals, Py_ssize_t n_cols, double* out,
+                               Py_ssize_t n_out)
+    void lttb_input_drives(const double* WT, Py_ssize_t N, const double* X, Py_ssize_t n_in,
+                           Py_ssize_t k0, Py_ssize_t k1, double* out, Py_ssize_t ld,
+                           Py_ssize_t n_out)
+    void lttb_gather_row_list(const double* M, Py_ssize_t N, const int* rows,
+                              Py_ssize_t n_rows, const int* cols, Py_ssize_t n_cols,
+                              double bs, double one_bs, double* drive)
     int lttb_openmp_enabled()
     int lttb_team_size()
     ctypedef struct lttb_team:
@@ -45,7 +51,7 @@ cdef extern from "_kernels.h" nogil:
         double a, one_a, c_rec, h, href, b, Vreset, VresetApic
         double thr_soma, thr_burst, burst_current, reset_softening
         double bs, one_bs, bst, one_bst, bW, one_bW
-        double apical_factor, gain
+        double apical_factor
         double reset0, reset1
         int stats
     void lttb_step(const lttb_step_consts* c, Py_ssize_t n,
@@ -114,9 +120,12 @@ cdef struct Params:
     double eta
     double eta_out
     double eta_bias
+    double sigma_apical_cont
+    double sigma_basal_cont
     int plastic
     int pin
-    int readout_recurrent
+    int readout
+    int J_zero
     int threads
 
 
@@ -152,8 +161,8 @@ cdef struct Trial:
     # What the threads of one trial share.
     Params p
     lttb_step_consts c
-    int N, Ne, T, n_in, O, n_drive, n_rows_plastic
-    bint record, use_w, use_JT
+    int N, Ne, T, n_in, O, n_ctx, n_drive, n_rows_plastic
+    bint record, use_w, use_J, use_JT, learn_J, learn_out, learn_bias, dense_in
     # Weights, inputs and outputs.
     double* J
     const double* wT
@@ -161,12 +170,12 @@ cdef struct Trial:
     double* Jout
     double* Bias
     const double* j_in_T
-    const double* clock_T
+    const double* inputs_T
     const double* j_targ_T
     const double* y_T
-    const double* apical_cont
-    const double* basal_cont
-    const double* cont_gain
+    const double* j_apical_cont_T
+    const double* j_basal_cont_T
+    const double* cont_T
     signed char* rec_soma
     signed char* rec_wind
     double* Y
@@ -179,6 +188,10 @@ cdef struct Trial:
     # that no thread's hardware prefetches pull in another thread's lines.
     double* blocks
     size_t block_size
+    # With dense inputs, each thread's input drives of every bin (T rows of
+    # in_stride doubles, one area per thread), computed before the first bin.
+    double* in_drives
+    size_t in_stride
     # The read-out traces of every neuron (each thread copies its own in),
     # the spikes of each thread in this bin (at q * N; count at 16 q) and
     # each thread's count of row updates (at 8 q).
@@ -205,12 +218,14 @@ cdef inline int _own_end(Trial* tr, int q, int nt) noexcept nogil:
     return _split(tr.n_drive, q + 1, nt) if q + 1 < nt else tr.N
 
 
-# A thread's block: 21 vectors over its own neurons (length L, a multiple of
+# A thread's block: 23 vectors over its own neurons (length L, a multiple of
 # 8), then 5 private vectors over all N neurons (length S, a multiple of 8),
-# then its spike list and plastic rows (2 S ints) and its plastic flags
-# (L bytes), rounded up to whole pages.
+# then its spike list and plastic rows (2 S ints), its plastic flags
+# (L bytes), the non-zero entries of a bin's input or context vector
+# (values, then indices: M doubles and M ints, M a multiple of 8) and a list
+# of its rows (L ints), rounded up to whole pages.
 cdef enum:
-    N_OWN_VECTORS = 21
+    N_OWN_VECTORS = 23
     N_FULL_VECTORS = 5
     V_SUM_D = 19   # the own vectors that run_trial sums at the end
     V_SUM_D2 = 20
@@ -220,9 +235,10 @@ cdef inline size_t _round8(size_t n) noexcept nogil:
     return ((n + 7) // 8) * 8
 
 
-cdef size_t _block_size(int N, int L) noexcept nogil:
+cdef size_t _block_size(int N, int L, int M) noexcept nogil:
     cdef size_t S = _round8(N)
-    cdef size_t n = N_OWN_VECTORS * <size_t> L + N_FULL_VECTORS * S + S + _round8(L) // 8
+    cdef size_t n = (N_OWN_VECTORS * <size_t> L + N_FULL_VECTORS * S + S + _round8(L) // 8
+                     + _round8(M) + _round8(M) // 2 + _round8(L) // 2)
     return ((n + 511) // 512) * 512
 
 
@@ -238,13 +254,42 @@ cdef void _readout(Trial* tr, int k) noexcept nogil:
     cdef double* row
     for o in range(O):
         Y[o] = _dot(Jout + <Py_ssize_t> o * N, SR, N) + Bias[o]
-    if tr.p.plastic:
+    # A rate of 0 would add zeros: skipping the update is exact.
+    if tr.learn_out:
         for o in range(O):
             e = y[o] - Y[o]
             row = Jout + <Py_ssize_t> o * N
             for j in range(N):
                 row[j] = row[j] + eta_out * (e * SR[j])
-            Bias[o] = Bias[o] + eta_bias * e
+    if tr.learn_bias:
+        for o in range(O):
+            Bias[o] = Bias[o] + eta_bias * (y[o] - Y[o])
+
+
+cdef bint _dense_inputs(const double* X, int T, int n_in) noexcept nogil:
+    # Whether some bin 1 .. T-2 of the (T, n_in) inputs is not one input on,
+    # at 1 (the clock): then the trial computes every bin's input drive
+    # first, in blocks (the same sums; see lttb_input_drives).
+    cdef int k, m, n_on
+    for k in range(1, T - 1):
+        n_on = 0
+        for m in range(n_in):
+            if X[<Py_ssize_t> k * n_in + m] != 0.0:
+                if X[<Py_ssize_t> k * n_in + m] != 1.0:
+                    return True
+                n_on += 1
+        if n_on > 1:
+            return True
+    return False
+
+
+cdef inline bint _row_changed(const double* M, int k, int n) noexcept nogil:
+    # Whether row k of the row-major (T, n) matrix M differs from row k - 1.
+    cdef int m
+    for m in range(n):
+        if M[<Py_ssize_t> k * n + m] != M[<Py_ssize_t> (k - 1) * n + m]:
+            return True
+    return False
 
 
 cdef void _run(Trial* tr, int tid, int nt) noexcept nogil:
@@ -266,7 +311,7 @@ cdef void _run(Trial* tr, int tid, int nt) noexcept nogil:
         return
     cdef Params p = tr.p
     cdef lttb_step_consts c = tr.c
-    cdef int N = tr.N, T = tr.T, O = tr.O, n_in = tr.n_in
+    cdef int N = tr.N, T = tr.T, O = tr.O, n_in = tr.n_in, n_ctx = tr.n_ctx
     cdef int r0 = _own_start(tr, tid, nt), r1 = _own_end(tr, tid, nt)
     cdef int n_own = r1 - r0
     # rows [r0, d1) have drives from J; rows [r0, p1) can learn
@@ -291,7 +336,7 @@ cdef void _run(Trial* tr, int tid, int nt) noexcept nogil:
     cdef double* wdrive = blk + 10 * L      # w . S_filt
     cdef double* u = blk + 11 * L
     cdef double* x_targ = blk + 12 * L      # j_targ . y_targ[k]
-    cdef double* x_in = blk + 13 * L        # j_in . I_clock[k]
+    cdef double* x_in = blk + 13 * L        # j_in . inputs[k]
     cdef double* prox = blk + 14 * L        # S_apic_prox at the current bin
     cdef double* prox_prev = blk + 15 * L   # S_apic_prox one bin earlier
     cdef double* dist = blk + 16 * L        # S_apic_dist
@@ -299,6 +344,8 @@ cdef void _run(Trial* tr, int tid, int nt) noexcept nogil:
     cdef double* wsoma = blk + 18 * L       # S_wind_soma
     cdef double* sum_d = blk + V_SUM_D * L    # per neuron: sum of B_filt_rec - B_filt
     cdef double* sum_d2 = blk + V_SUM_D2 * L  # per neuron: sum of its square
+    cdef double* apical_cont = blk + 21 * L   # sigma_apical_cont * j_apical_cont . cont
+    cdef double* basal_cont = blk + 22 * L    # sigma_basal_cont * j_basal_cont . cont
     cdef double* Sf = blk + N_OWN_VECTORS * L   # S_filt of every neuron
     cdef double* Sf_prev = Sf + S               # S_filt one bin earlier
     cdef double* dH = Sf + 2 * S
@@ -307,27 +354,38 @@ cdef void _run(Trial* tr, int tid, int nt) noexcept nogil:
     cdef int* spk = <int*> (Sf + N_FULL_VECTORS * S)  # all spikes of the bin
     cdef int* rows = spk + S                          # this thread's plastic rows
     cdef signed char* is_plastic = <signed char*> (Sf + (N_FULL_VECTORS + 1) * S)
-    cdef double* SR_own = Bfr if p.readout_recurrent else Bft
+    cdef size_t M = _round8(n_in if n_in > n_ctx else n_ctx)
+    cdef double* nz_val = Sf + (N_FULL_VECTORS + 1) * S + _round8(L) // 8
+    cdef int* nz_col = <int*> (nz_val + M)
+    cdef int* fixed_rows = nz_col + M   # this thread's rows of J not learning in this bin
+    cdef int n_fixed
+    # read-out: 0 B_filt_total, 1 B_filt_rec, 2 B_filt
+    cdef double* SR_own = Bfr if p.readout == 1 else (Bf if p.readout == 2 else Bft)
     cdef double* SR = tr.SR
     cdef double* Jp = tr.J
     cdef const double* wT = tr.wT
     cdef const double* JT = tr.JT
     cdef const double* j_in_T = tr.j_in_T
-    cdef const double* clock_T = tr.clock_T
+    cdef const double* inputs_T = tr.inputs_T
     cdef const double* j_targ_T = tr.j_targ_T
     cdef const double* y_T = tr.y_T
-    cdef const double* apical_cont = tr.apical_cont
-    cdef const double* basal_cont = tr.basal_cont
-    cdef const double* cont_gain = tr.cont_gain
+    cdef const double* j_apical_cont_T = tr.j_apical_cont_T
+    cdef const double* j_basal_cont_T = tr.j_basal_cont_T
+    cdef const double* cont_T = tr.cont_T
     cdef signed char* rec_soma = tr.rec_soma
     cdef signed char* rec_wind = tr.rec_wind
     cdef int* n_spk_part = tr.n_spk_part
     cdef int* spk_part = tr.spk_part
     cdef int* my_spk = tr.spk_part + <Py_ssize_t> tid * N
-    cdef bint record = tr.record, use_w = tr.use_w, use_JT = tr.use_JT
+    cdef bint record = tr.record, use_w = tr.use_w, use_J = tr.use_J, use_JT = tr.use_JT
+    cdef bint learn_J = tr.learn_J
+    cdef bint cont_apical = p.sigma_apical_cont != 0.0, cont_basal = p.sigma_basal_cont != 0.0
     cdef int Ne = tr.Ne
-    cdef int i, j, k, o, t, m, q, n_spk, n_rows, n_on, m_on = 0
+    cdef int i, j, k, o, t, m, q, n_spk, n_rows, n_on, n_nz
     cdef const double* x_in_k
+    cdef bint dense_in = tr.dense_in
+    cdef double* in_drives = tr.in_drives + <size_t> tid * T * tr.in_stride if dense_in else NULL
+    cdef size_t in_stride = tr.in_stride
     cdef double yk, lo_i, hi_i, n_updates = 0.0
     cdef lttb_team* team = tr.team
 
@@ -347,6 +405,8 @@ cdef void _run(Trial* tr, int tid, int nt) noexcept nogil:
             hi[j] = 0.0
     if nt == 1:
         tr.SR = SR_own  # alone, the thread's own traces are every neuron's
+    if dense_in:
+        lttb_input_drives(j_in_T + r0, N, inputs_T, n_in, 1, T - 1, in_drives, in_stride, n_own)
     if tid == 0 and (p.plastic or 1 <= T - 3):
         _readout(tr, 1)
     lttb_team_barrier(team, nt)  # the first step rewrites what read-out reads
@@ -355,7 +415,7 @@ cdef void _run(Trial* tr, int tid, int nt) noexcept nogil:
         k = t + 1
         # ---- plasticity, first half: what needs the state before step k
         n_rows = 0
-        if p.plastic:
+        if learn_J:
             for i in range(N):
                 dH[i] = c.one_a * dH[i] + c.a * Sf_prev[i]
             for i in range(r0, p1):
@@ -369,7 +429,26 @@ cdef void _run(Trial* tr, int tid, int nt) noexcept nogil:
 
         # ---- step k (own neurons): potentials at bin k, spikes and traces
         # at bin k+1
-        c.gain = cont_gain[k]
+        # The context drives sigma * (j_cont . cont[k]), recomputed only when
+        # the context vector changes.  A zero gain leaves them 0 (exact, as
+        # the weights are finite); so do zero entries of cont, skipped.
+        if (cont_apical or cont_basal) and (k == 1 or _row_changed(cont_T, k, n_ctx)):
+            n_nz = 0
+            for m in range(n_ctx):
+                if cont_T[<Py_ssize_t> k * n_ctx + m] != 0.0:
+                    nz_col[n_nz] = m
+                    nz_val[n_nz] = cont_T[<Py_ssize_t> k * n_ctx + m]
+                    n_nz += 1
+            if cont_apical:
+                lttb_weighted_columns(j_apical_cont_T + r0, N, nz_col, nz_val, n_nz,
+                                      apical_cont, n_own)
+                for i in range(n_own):
+                    apical_cont[i] = p.sigma_apical_cont * apical_cont[i]
+            if cont_basal:
+                lttb_weighted_columns(j_basal_cont_T + r0, N, nz_col, nz_val, n_nz,
+                                      basal_cont, n_own)
+                for i in range(n_own):
+                    basal_cont[i] = p.sigma_basal_cont * basal_cont[i]
         if c.apical_factor != 0.0:  # else 0 * x_targ: leaving it 0 is exact
             for i in range(n_own):
                 x_targ[i] = 0.0
@@ -377,26 +456,26 @@ cdef void _run(Trial* tr, int tid, int nt) noexcept nogil:
                 yk = y_T[<Py_ssize_t> k * O + o]
                 for i in range(n_own):
                     x_targ[i] = x_targ[i] + j_targ_T[<Py_ssize_t> o * N + r0 + i] * yk
-        # Skipping the clock's zeros is exact.  With a single input on, at 1
-        # (the published clock), its weights are the sum itself: 0 + x * 1 is
-        # x, so the step reads them in place.
-        n_on = 0
-        for m in range(n_in):
-            if clock_T[<Py_ssize_t> k * n_in + m] != 0.0:
-                n_on += 1
-                m_on = m
-        if n_on == 1 and clock_T[<Py_ssize_t> k * n_in + m_on] == 1.0:
-            x_in_k = j_in_T + <Py_ssize_t> m_on * N + r0
+        # The input drive j_in . x[k] over the non-zero inputs (skipping
+        # zeros is exact).  With a single input on, at 1 (the published
+        # clock), its weights are the sum itself: 0 + x * 1 is x, so the step
+        # reads them in place.
+        if dense_in:
+            x_in_k = in_drives + <size_t> k * in_stride
         else:
-            for i in range(n_own):
-                x_in[i] = 0.0
+            n_on = 0
             for m in range(n_in):
-                yk = clock_T[<Py_ssize_t> k * n_in + m]
+                yk = inputs_T[<Py_ssize_t> k * n_in + m]
                 if yk != 0.0:
-                    for i in range(n_own):
-                        x_in[i] = x_in[i] + j_in_T[<Py_ssize_t> m * N + r0 + i] * yk
-            x_in_k = x_in
-        lttb_step(&c, n_own, drive, wdrive, x_targ, x_in_k, apical_cont + r0, basal_cont + r0,
+                    nz_col[n_on] = m
+                    nz_val[n_on] = yk
+                    n_on += 1
+            if n_on == 1 and nz_val[0] == 1.0:
+                x_in_k = j_in_T + <Py_ssize_t> nz_col[0] * N + r0
+            else:
+                lttb_weighted_columns(j_in_T + r0, N, nz_col, nz_val, n_on, x_in, n_own)
+                x_in_k = x_in
+        lttb_step(&c, n_own, drive, wdrive, x_targ, x_in_k, apical_cont, basal_cont,
                   VapicRec, Vapic, Vsoma, prox, prox_prev, dist, soma, wsoma,
                   Sf + r0, Sf_prev + r0, Sfs, W, Bf, Bfr, Bft, Sw, sum_d, sum_d2)
         if nt > 1:
@@ -438,28 +517,37 @@ cdef void _run(Trial* tr, int tid, int nt) noexcept nogil:
             _readout(tr, k + 1)
 
         # ---- recurrent drives at bin k+1 from the spike events; rows about
-        # to change are recomputed whole below.
+        # to change are recomputed whole below.  A J known to be zero and
+        # fixed (use_J false) leaves its drive 0, as the sums would.
         if n_spk > 0:
-            if use_JT:
+            if not use_J:
+                pass
+            elif use_JT:
                 lttb_decay_add_columns(JT + r0, N, spk, n_spk, c.bs, c.one_bs, drive,
                                        d1 - r0)
             else:
                 # J changes row by row: gather the spiking columns from each
                 # row that is not about to be recomputed.
-                lttb_gather_rows(Jp + <Py_ssize_t> r0 * N, N, 0, d1 - r0, spk, n_spk,
-                                 is_plastic, c.bs, c.one_bs, drive)
+                n_fixed = 0
+                for i in range(d1 - r0):
+                    if not is_plastic[i]:
+                        fixed_rows[n_fixed] = i
+                        n_fixed += 1
+                lttb_gather_row_list(Jp + <Py_ssize_t> r0 * N, N, fixed_rows, n_fixed, spk,
+                                     n_spk, c.bs, c.one_bs, drive)
             if use_w:
                 lttb_decay_add_columns(wT + r0, N, spk, n_spk, c.bs, c.one_bs, wdrive, n_own)
         else:
-            for i in range(d1 - r0):
-                drive[i] = c.bs * drive[i]
+            if use_J:
+                for i in range(d1 - r0):
+                    drive[i] = c.bs * drive[i]
             if use_w:
                 for i in range(n_own):
                     wdrive[i] = c.bs * wdrive[i]
 
         # ---- plasticity, second half: this thread's plastic rows of J
         # (after step k used J), updated, pinned and their drives recomputed
-        if p.plastic:
+        if learn_J:
             n_updates = n_updates + n_rows
             m = 0
             while m + 1 < n_rows:
@@ -495,7 +583,7 @@ cdef int _run_team(Trial* tr, int n_threads, double* stats3) noexcept nogil:
         L = _round8(_own_end(tr, q, n_threads) - _own_start(tr, q, n_threads))
         if L > L_max:
             L_max = L
-    tr.block_size = _block_size(N, <int> L_max)
+    tr.block_size = _block_size(N, <int> L_max, tr.n_in if tr.n_in > tr.n_ctx else tr.n_ctx)
     # pages: the team's barrier, SR, the spike lists and counts, then blocks
     cdef size_t head = 512 + ((S + 511) // 512) * 512
     cdef size_t ints = ((<size_t> n_threads * S + 16 * <size_t> n_threads) // 2 + 511) // 512 * 512
@@ -503,6 +591,13 @@ cdef int _run_team(Trial* tr, int n_threads, double* stats3) noexcept nogil:
     cdef void* raw = calloc(total + 512, sizeof(double))
     if raw == NULL:
         return 0
+    tr.in_stride = L_max
+    tr.in_drives = NULL
+    if tr.dense_in:
+        tr.in_drives = <double*> malloc(<size_t> n_threads * tr.T * L_max * sizeof(double))
+        if tr.in_drives == NULL:
+            free(raw)
+            return 0
     cdef double* base = <double*> ((<uintptr_t> raw + 4095) & ~(<uintptr_t> 4095))
     tr.team = <lttb_team*> base
     tr.row_updates = base + 16
@@ -514,6 +609,7 @@ cdef int _run_team(Trial* tr, int n_threads, double* stats3) noexcept nogil:
     tr.ran = 1
     with parallel(num_threads=n_threads):
         _run(tr, threadid(), lttb_team_size())
+    free(tr.in_drives)
     if not tr.ran:
         free(raw)
         return -1
@@ -540,12 +636,12 @@ def run_trial(dict params,
               double[:, ::1] Jout,
               double[::1] Bias,
               const double[:, ::1] j_in_T,
-              const double[:, ::1] clock_T,
+              const double[:, ::1] inputs_T,
               const double[:, ::1] j_targ_T,
               const double[:, ::1] y_T,
-              const double[::1] apical_cont,
-              const double[::1] basal_cont,
-              const double[::1] cont_gain,
+              const double[:, ::1] j_apical_cont_T,
+              const double[:, ::1] j_basal_cont_T,
+              const double[:, ::1] cont_T,
               signed char[:, ::1] rec_soma,
               signed char[:, ::1] rec_wind,
               double[:, ::1] Y_out,
@@ -556,28 +652,36 @@ def run_trial(dict params,
     ----------
     params : dict
         Scalars of the :c:type:`Params` struct (sizes, constants, decay
-        factors, learning rates, flags, and ``threads``: how many threads
-        run the trial; results do not depend on it).
+        factors, context gains, learning rates, flags, and ``threads``: how
+        many threads run the trial; results do not depend on it).
+        ``plastic`` makes it a training trial; within one, a learning rate
+        of 0 skips its rule entirely (``eta``: ``J`` is then fixed for the
+        trial).  ``readout``: 0 ``B_filt_total``, 1 ``B_filt_rec``, 2
+        ``B_filt``.  ``J_zero``: the caller knows ``J`` is all zero, so a
+        trial in which it does not learn skips its drive.
     J : (N, N) float64
         Apical-proximal recurrent weights, updated in place when
-        ``params['plastic']``.
+        ``params['plastic']`` and ``params['eta'] != 0``.
     wT : (N, N) or (0, 0) float64
         Basal recurrent weights ``w``, transposed (fixed); empty when ``w`` is
         all zero, which skips its drive.
     JT : (N, N) or (0, 0) float64
-        ``J`` transposed, for a trial without plasticity: the recurrent drive
-        then sums contiguous columns instead of gathering from every row.
-        Empty to gather from ``J``.
+        ``J`` transposed, for a trial in which ``J`` does not learn: the
+        recurrent drive then sums contiguous columns instead of gathering
+        from every row.  Empty to gather from ``J``.
     Jout, Bias : (O, N), (O,) float64
-        Read-out weights and bias, updated in place when plastic.
-    j_in_T, clock_T : (I, N), (T, I) float64
-        Clock weights and the clock, both transposed.
+        Read-out weights and bias, updated in place when plastic (and their
+        rate is not 0).
+    j_in_T, inputs_T : (I, N), (T, I) float64
+        Input weights and the trial's input sequence (dense, or the clock),
+        both transposed.
     j_targ_T, y_T : (O, N), (T, O) float64
-        Target weights and the target trajectory, both transposed.
-    apical_cont, basal_cont : (N,) float64
-        Context drives ``sigma * j_cont @ cont`` of the trial's context.
-    cont_gain : (T,) float64
-        1 where the context is on at that bin, 0 where it is off.
+        Target weights and the trial's target, both transposed.
+    j_apical_cont_T, j_basal_cont_T : (n_contexts, N) float64
+        Context weights, transposed; the drives of bin ``k`` are
+        ``sigma * (j_cont . cont_T[k])``.
+    cont_T : (T, n_contexts) float64
+        The context vector of every bin.
     rec_soma, rec_wind : (T, N) or (0, N) int8
         Recorded ``S_soma`` and ``S_wind`` (bin-major); empty for none.
     Y_out : (T, O) float64
@@ -591,7 +695,7 @@ def run_trial(dict params,
     """
     cdef Params p = params
     cdef int N = p.N, Ne = p.Ne, T = p.T
-    cdef int n_in = j_in_T.shape[0], O = j_targ_T.shape[0]
+    cdef int n_in = j_in_T.shape[0], O = j_targ_T.shape[0], n_ctx = cont_T.shape[1]
     cdef int i, j
 
     if J.shape[0] != N or J.shape[1] != N:
@@ -599,17 +703,21 @@ def run_trial(dict params,
     cdef bint use_w = wT.shape[0] > 0
     if use_w and (wT.shape[0] != N or wT.shape[1] != N):
         raise ValueError("wT must be N x N or empty")
-    cdef bint use_JT = JT.shape[0] > 0 and not p.plastic
+    cdef bint learn_J = p.plastic and p.eta != 0.0
+    cdef bint use_J = learn_J or not p.J_zero
+    cdef bint use_JT = JT.shape[0] > 0 and not learn_J and use_J
     if JT.shape[0] > 0 and (JT.shape[0] != N or JT.shape[1] != N):
         raise ValueError("JT must be N x N or empty")
     if Jout.shape[0] != O or Jout.shape[1] != N or Bias.shape[0] != O:
         raise ValueError("Jout must be O x N and Bias O")
-    if clock_T.shape[0] != T or clock_T.shape[1] != n_in or j_in_T.shape[1] != N:
-        raise ValueError("j_in_T must be I x N and clock_T T x I")
+    if inputs_T.shape[0] != T or inputs_T.shape[1] != n_in or j_in_T.shape[1] != N:
+        raise ValueError("j_in_T must be I x N and inputs_T T x I")
     if y_T.shape[0] != T or y_T.shape[1] != O or j_targ_T.shape[1] != N:
         raise ValueError("j_targ_T must be O x N and y_T T x O")
-    if apical_cont.shape[0] != N or basal_cont.shape[0] != N or cont_gain.shape[0] != T:
-        raise ValueError("context drives must be N and cont_gain T")
+    if (cont_T.shape[0] != T or n_ctx < 1
+            or j_apical_cont_T.shape[0] != n_ctx or j_apical_cont_T.shape[1] != N
+            or j_basal_cont_T.shape[0] != n_ctx or j_basal_cont_T.shape[1] != N):
+        raise ValueError("context weights must be n_contexts x N and cont_T T x n_contexts")
     cdef bint record = rec_soma.shape[0] > 0
     if record and (rec_soma.shape[0] != T or rec_soma.shape[1] != N
                    or rec_wind.shape[0] != T or rec_wind.shape[1] != N):
@@ -628,21 +736,27 @@ def run_trial(dict params,
     tr.T = T
     tr.n_in = n_in
     tr.O = O
+    tr.n_ctx = n_ctx
     tr.record = record
     tr.use_w = use_w
+    tr.use_J = use_J
     tr.use_JT = use_JT
+    tr.learn_J = learn_J
+    tr.learn_out = p.plastic and p.eta_out != 0.0
+    tr.learn_bias = p.plastic and p.eta_bias != 0.0
     tr.J = &J[0, 0]
     tr.wT = &wT[0, 0] if use_w else NULL
     tr.JT = &JT[0, 0] if use_JT else NULL
     tr.Jout = &Jout[0, 0]
     tr.Bias = &Bias[0]
     tr.j_in_T = &j_in_T[0, 0] if n_in > 0 else NULL
-    tr.clock_T = &clock_T[0, 0] if n_in > 0 else NULL
+    tr.inputs_T = &inputs_T[0, 0] if n_in > 0 else NULL
+    tr.dense_in = _dense_inputs(tr.inputs_T, T, n_in)
     tr.j_targ_T = &j_targ_T[0, 0]
     tr.y_T = &y_T[0, 0]
-    tr.apical_cont = &apical_cont[0]
-    tr.basal_cont = &basal_cont[0]
-    tr.cont_gain = &cont_gain[0]
+    tr.j_apical_cont_T = &j_apical_cont_T[0, 0]
+    tr.j_basal_cont_T = &j_basal_cont_T[0, 0]
+    tr.cont_T = &cont_T[0, 0]
     tr.rec_soma = &rec_soma[0, 0] if record else NULL
     tr.rec_wind = &rec_wind[0, 0] if record else NULL
     tr.Y = &Y_out[0, 0]
@@ -666,11 +780,10 @@ def run_trial(dict params,
     tr.c.bW = p.beta_W
     tr.c.one_bW = 1.0 - p.beta_W
     tr.c.apical_factor = p.apical_factor
-    tr.c.gain = 1.0
     tr.c.reset0 = p.Vreset / (1.0 + p.reset_softening * 0.0)
     tr.c.reset1 = p.Vreset / (1.0 + p.reset_softening * 1.0)
     tr.c.stats = p.plastic  # the inner error is a training trial's
-    tr.n_rows_plastic = Ne if p.pin else N
+    tr.n_rows_plastic = Ne if p.pin else N  # without pinning every row learns
     tr.n_drive = N
 
     # Threads beyond one per eight rows with drives would have nothing to
@@ -682,9 +795,11 @@ def run_trial(dict params,
     cdef double* Jp = tr.J
     cdef Py_ssize_t idx
     with nogil:
-        if p.plastic and p.pin:
+        if learn_J and p.pin:
             # Pin once at the start: then pinning only the rows that change
             # is the same as pinning the whole matrix after every update.
+            # (A training trial in which J does not learn leaves pinning to
+            # the caller, which gives JT of the pinned J.)
             for i in range(N):
                 for j in range(N):
                     idx = <Py_ssize_t> i * N + j

@@ -412,7 +412,7 @@ typedef struct {
     double a, one_a, c_rec, h, href, b, Vreset, VresetApic;
     double thr_soma, thr_burst, burst_current, reset_softening;
     double bs, one_bs, bst, one_bst, bW, one_bW;
-    double apical_factor, gain;
+    double apical_factor;
     double reset0, reset1;  /* Vreset / (1 + reset_softening * S_wind), S_wind = 0, 1 */
     int stats;              /* accumulate sum_d and sum_d2 (training trials only) */
 } lttb_step_consts;
@@ -422,9 +422,9 @@ typedef struct {
     for (i = 0; i < n; i++) {                                                            \
         double vr = c->c_rec + c->a * ((drive[i] + c->h) + c->href);                     \
         double va = c->one_a * Vapic[i]                                                  \
-                    + c->a * (((c->apical_factor * x_targ[i] + c->gain * apical_cont[i]) \
+                    + c->a * (((c->apical_factor * x_targ[i] + apical_cont[i])         \
                                + c->h) + c->href);                                       \
-        double isoma = ((((wdrive[i] + c->h) + x_in[i]) + c->gain * basal_cont[i])       \
+        double isoma = ((((wdrive[i] + c->h) + x_in[i]) + basal_cont[i])                \
                         + c->burst_current * Sw[i]) - c->b * W[i];                       \
         double vs = c->one_a * Vsoma[i] + c->a * isoma;                                  \
         double vs_reset = Sw[i] != 0.0 ? c->reset1 : c->reset0;                          \
@@ -560,21 +560,225 @@ LTTB_TARGET_AVX512 static void lttb_decay_add_columns_avx512(LTTB_DECAY_ADD_COLU
 }
 #endif
 
+/* ---------------------------------------------------- weighted columns */
+/*
+ * out[i] = sum over m of MT[cols[m] * N + i] * vals[m] for i < n_out: a
+ * matrix-vector product from the transposed matrix, over the non-zero
+ * entries of the vector (cols, vals).  Each out[i] starts at 0 and adds its
+ * terms in the order of cols, one multiplication and one addition each, on
+ * every code path (the dense input drive of a bin: j_in . x).
+ */
+#define LTTB_WEIGHTED_COLUMNS_ARGS                                                       \
+    const double *MT, ptrdiff_t N, const int *cols, const double *vals,                  \
+    ptrdiff_t n_cols, double *LTTB_RESTRICT out, ptrdiff_t n_out
+#define LTTB_WEIGHTED_COLUMNS_BODY                                                       \
+    ptrdiff_t i0, i, m, n;                                                               \
+    double s[64];                                                                        \
+    for (i0 = 0; i0 < n_out; i0 += 64) {                                                 \
+        n = n_out - i0 < 64 ? n_out - i0 : 64;                                           \
+        for (i = 0; i < n; i++)                                                          \
+            s[i] = 0.0;                                                                  \
+        for (m = 0; m < n_cols; m++) {                                                   \
+            const double *LTTB_RESTRICT col = MT + (ptrdiff_t)cols[m] * N + i0;          \
+            const double x = vals[m];                                                    \
+            for (i = 0; i < n; i++)                                                      \
+                s[i] = s[i] + col[i] * x;                                                \
+        }                                                                                \
+        for (i = 0; i < n; i++)                                                          \
+            out[i0 + i] = s[i];                                                          \
+    }
+
+static void lttb_weighted_columns_default(LTTB_WEIGHTED_COLUMNS_ARGS)
+{
+    LTTB_WEIGHTED_COLUMNS_BODY
+}
+#if defined(LTTB_AVX_DISPATCH)
+LTTB_TARGET_AVX static void lttb_weighted_columns_avx(LTTB_WEIGHTED_COLUMNS_ARGS)
+{
+    LTTB_WEIGHTED_COLUMNS_BODY
+}
+/* 32 rows at a time in four registers, as lttb_decay_add_columns_avx512. */
+LTTB_TARGET_AVX512 static void lttb_weighted_columns_avx512(LTTB_WEIGHTED_COLUMNS_ARGS)
+{
+    ptrdiff_t i0 = 0, i, m;
+    for (; i0 + 32 <= n_out; i0 += 32) {
+        __m512d a0 = _mm512_setzero_pd(), a1 = _mm512_setzero_pd();
+        __m512d a2 = _mm512_setzero_pd(), a3 = _mm512_setzero_pd();
+        for (m = 0; m < n_cols; m++) {
+            const double *col = MT + (ptrdiff_t)cols[m] * N + i0;
+            const __m512d x = _mm512_set1_pd(vals[m]);
+            a0 = _mm512_add_pd(a0, _mm512_mul_pd(_mm512_loadu_pd(col), x));
+            a1 = _mm512_add_pd(a1, _mm512_mul_pd(_mm512_loadu_pd(col + 8), x));
+            a2 = _mm512_add_pd(a2, _mm512_mul_pd(_mm512_loadu_pd(col + 16), x));
+            a3 = _mm512_add_pd(a3, _mm512_mul_pd(_mm512_loadu_pd(col + 24), x));
+        }
+        _mm512_storeu_pd(out + i0, a0);
+        _mm512_storeu_pd(out + i0 + 8, a1);
+        _mm512_storeu_pd(out + i0 + 16, a2);
+        _mm512_storeu_pd(out + i0 + 24, a3);
+    }
+    for (; i0 < n_out; i0 += 8) {
+        const ptrdiff_t n = n_out - i0 < 8 ? n_out - i0 : 8;
+        double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        for (m = 0; m < n_cols; m++) {
+            const double *col = MT + (ptrdiff_t)cols[m] * N + i0;
+            const double x = vals[m];
+            for (i = 0; i < n; i++)
+                s[i] = s[i] + col[i] * x;
+        }
+        for (i = 0; i < n; i++)
+            out[i0 + i] = s[i];
+    }
+}
+#endif
+
+/* ----------------------------------------------------- input drives */
+/*
+ * The input drives of bins k0 .. k1-1 at once: out[k * ld + i] = sum over m
+ * of WT[m * N + i] * X[k * n_in + m], for i < n_out, over the non-zero
+ * X[k * n_in + m] in ascending m, starting at 0: the same sums, term by
+ * term, as lttb_weighted_columns bin by bin.  A block of rows keeps its
+ * n_in weights in the first-level cache while every bin is summed, where
+ * bin by bin the whole of WT streams through once per bin.
+ */
+#define LTTB_INPUT_DRIVES_ARGS                                                           \
+    const double *WT, ptrdiff_t N, const double *X, ptrdiff_t n_in, ptrdiff_t k0,        \
+    ptrdiff_t k1, double *LTTB_RESTRICT out, ptrdiff_t ld, ptrdiff_t n_out
+
+static void lttb_input_drives_tail(LTTB_INPUT_DRIVES_ARGS, ptrdiff_t i0)
+{
+    ptrdiff_t k, m, i;
+    for (; i0 < n_out; i0 += 8) {
+        const ptrdiff_t n = n_out - i0 < 8 ? n_out - i0 : 8;
+        for (k = k0; k < k1; k++) {
+            double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+            const double *x = X + k * n_in;
+            for (m = 0; m < n_in; m++) {
+                const double xm = x[m];
+                const double *col = WT + m * N + i0;
+                if (xm == 0.0)
+                    continue;
+                for (i = 0; i < n; i++)
+                    s[i] = s[i] + col[i] * xm;
+            }
+            for (i = 0; i < n; i++)
+                out[k * ld + i0 + i] = s[i];
+        }
+    }
+}
+
+/* Eight rows at a time, with a constant trip count that compilers unroll
+ * into registers (SSE2, NEON); the rest as the tail. */
+static void lttb_input_drives_default(LTTB_INPUT_DRIVES_ARGS)
+{
+    ptrdiff_t i0 = 0, k, m;
+    for (; i0 + 8 <= n_out; i0 += 8) {
+        for (k = k0; k < k1; k++) {
+            double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+            double s4 = 0.0, s5 = 0.0, s6 = 0.0, s7 = 0.0;
+            const double *x = X + k * n_in;
+            double *o = out + k * ld + i0;
+            for (m = 0; m < n_in; m++) {
+                const double xm = x[m];
+                const double *col = WT + m * N + i0;
+                if (xm == 0.0)
+                    continue;
+                s0 = s0 + col[0] * xm;
+                s1 = s1 + col[1] * xm;
+                s2 = s2 + col[2] * xm;
+                s3 = s3 + col[3] * xm;
+                s4 = s4 + col[4] * xm;
+                s5 = s5 + col[5] * xm;
+                s6 = s6 + col[6] * xm;
+                s7 = s7 + col[7] * xm;
+            }
+            o[0] = s0; o[1] = s1; o[2] = s2; o[3] = s3;
+            o[4] = s4; o[5] = s5; o[6] = s6; o[7] = s7;
+        }
+    }
+    lttb_input_drives_tail(WT, N, X, n_in, k0, k1, out, ld, n_out, i0);
+}
+
+#if defined(LTTB_AVX_DISPATCH)
+/* 16 rows in four registers. */
+LTTB_TARGET_AVX static void lttb_input_drives_avx(LTTB_INPUT_DRIVES_ARGS)
+{
+    ptrdiff_t i0 = 0, k, m;
+    for (; i0 + 16 <= n_out; i0 += 16) {
+        for (k = k0; k < k1; k++) {
+            __m256d a0 = _mm256_setzero_pd(), a1 = _mm256_setzero_pd();
+            __m256d a2 = _mm256_setzero_pd(), a3 = _mm256_setzero_pd();
+            const double *x = X + k * n_in;
+            double *o = out + k * ld + i0;
+            for (m = 0; m < n_in; m++) {
+                const double *col = WT + m * N + i0;
+                __m256d xm;
+                if (x[m] == 0.0)
+                    continue;
+                xm = _mm256_set1_pd(x[m]);
+                a0 = _mm256_add_pd(a0, _mm256_mul_pd(_mm256_loadu_pd(col), xm));
+                a1 = _mm256_add_pd(a1, _mm256_mul_pd(_mm256_loadu_pd(col + 4), xm));
+                a2 = _mm256_add_pd(a2, _mm256_mul_pd(_mm256_loadu_pd(col + 8), xm));
+                a3 = _mm256_add_pd(a3, _mm256_mul_pd(_mm256_loadu_pd(col + 12), xm));
+            }
+            _mm256_storeu_pd(o, a0);
+            _mm256_storeu_pd(o + 4, a1);
+            _mm256_storeu_pd(o + 8, a2);
+            _mm256_storeu_pd(o + 12, a3);
+        }
+    }
+    lttb_input_drives_tail(WT, N, X, n_in, k0, k1, out, ld, n_out, i0);
+}
+
+/* 32 rows in four registers. */
+LTTB_TARGET_AVX512 static void lttb_input_drives_avx512(LTTB_INPUT_DRIVES_ARGS)
+{
+    ptrdiff_t i0 = 0, k, m;
+    for (; i0 + 32 <= n_out; i0 += 32) {
+        for (k = k0; k < k1; k++) {
+            __m512d a0 = _mm512_setzero_pd(), a1 = _mm512_setzero_pd();
+            __m512d a2 = _mm512_setzero_pd(), a3 = _mm512_setzero_pd();
+            const double *x = X + k * n_in;
+            double *o = out + k * ld + i0;
+            for (m = 0; m < n_in; m++) {
+                const double *col = WT + m * N + i0;
+                __m512d xm;
+                if (x[m] == 0.0)
+                    continue;
+                xm = _mm512_set1_pd(x[m]);
+                a0 = _mm512_add_pd(a0, _mm512_mul_pd(_mm512_loadu_pd(col), xm));
+                a1 = _mm512_add_pd(a1, _mm512_mul_pd(_mm512_loadu_pd(col + 8), xm));
+                a2 = _mm512_add_pd(a2, _mm512_mul_pd(_mm512_loadu_pd(col + 16), xm));
+                a3 = _mm512_add_pd(a3, _mm512_mul_pd(_mm512_loadu_pd(col + 24), xm));
+            }
+            _mm512_storeu_pd(o, a0);
+            _mm512_storeu_pd(o + 8, a1);
+            _mm512_storeu_pd(o + 16, a2);
+            _mm512_storeu_pd(o + 24, a3);
+        }
+    }
+    lttb_input_drives_tail(WT, N, X, n_in, k0, k1, out, ld, n_out, i0);
+}
+#endif
+
 /* --------------------------------------------------------------- row gather */
 /*
- * For rows i in [r0, r1) not flagged in skip: drive[i] = bs * drive[i] +
- * one_bs * (sum over m of M[i, cols[m]]), M row-major with N columns.  Four
- * rows are summed side by side so that four independent chains of additions
- * are in flight; each row still adds its terms in the order of cols, the same
- * sum as a row-by-row loop.
+ * For the rows listed in rows[0 .. n_rows) (ascending; the rows of J that do
+ * not learn in this bin, whose drives follow the spikes): drive[i] = bs *
+ * drive[i] + one_bs * (sum over m of M[i, cols[m]]), M row-major with N
+ * columns.  Four rows are summed side by side so that four independent
+ * chains of additions are in flight; each row still adds its terms in the
+ * order of cols, the same sum as a row-by-row loop.  The rows about to be
+ * recomputed whole are not in the list (neither gathered nor read).
  */
-static void lttb_gather_rows(const double *M, ptrdiff_t N, ptrdiff_t r0, ptrdiff_t r1,
-                             const int *cols, ptrdiff_t n_cols, const signed char *skip,
-                             double bs, double one_bs, double *drive)
+static void lttb_gather_row_list(const double *M, ptrdiff_t N, const int *rows,
+                                 ptrdiff_t n_rows, const int *cols, ptrdiff_t n_cols,
+                                 double bs, double one_bs, double *drive)
 {
-    ptrdiff_t i = r0, m;
-    for (; i + 4 <= r1; i += 4) {
-        const double *a = M + i * N, *b = a + N, *c = b + N, *d = c + N;
+    ptrdiff_t q = 0, m;
+    for (; q + 4 <= n_rows; q += 4) {
+        const ptrdiff_t ia = rows[q], ib = rows[q + 1], ic = rows[q + 2], id = rows[q + 3];
+        const double *a = M + ia * N, *b = M + ib * N, *c = M + ic * N, *d = M + id * N;
         double sa = 0.0, sb = 0.0, sc = 0.0, sd = 0.0;
         for (m = 0; m < n_cols; m++) {
             const ptrdiff_t j = cols[m];
@@ -583,19 +787,18 @@ static void lttb_gather_rows(const double *M, ptrdiff_t N, ptrdiff_t r0, ptrdiff
             sc = sc + c[j];
             sd = sd + d[j];
         }
-        if (!skip[i]) drive[i] = bs * drive[i] + one_bs * sa;
-        if (!skip[i + 1]) drive[i + 1] = bs * drive[i + 1] + one_bs * sb;
-        if (!skip[i + 2]) drive[i + 2] = bs * drive[i + 2] + one_bs * sc;
-        if (!skip[i + 3]) drive[i + 3] = bs * drive[i + 3] + one_bs * sd;
+        drive[ia] = bs * drive[ia] + one_bs * sa;
+        drive[ib] = bs * drive[ib] + one_bs * sb;
+        drive[ic] = bs * drive[ic] + one_bs * sc;
+        drive[id] = bs * drive[id] + one_bs * sd;
     }
-    for (; i < r1; i++) {
-        const double *a = M + i * N;
+    for (; q < n_rows; q++) {
+        const ptrdiff_t ia = rows[q];
+        const double *a = M + ia * N;
         double sa = 0.0;
-        if (skip[i])
-            continue;
         for (m = 0; m < n_cols; m++)
             sa = sa + a[cols[m]];
-        drive[i] = bs * drive[i] + one_bs * sa;
+        drive[ia] = bs * drive[ia] + one_bs * sa;
     }
 }
 
@@ -788,6 +991,36 @@ static void lttb_decay_add_columns(LTTB_DECAY_ADD_COLUMNS_ARGS)
     }
 #endif
     lttb_decay_add_columns_default(MT, N, cols, n_cols, bs, one_bs, out, n_out);
+}
+
+static void lttb_weighted_columns(LTTB_WEIGHTED_COLUMNS_ARGS)
+{
+#if defined(LTTB_AVX_DISPATCH)
+    if (lttb_kernel_path == 3) {
+        lttb_weighted_columns_avx512(MT, N, cols, vals, n_cols, out, n_out);
+        return;
+    }
+    if (lttb_kernel_path == 2) {
+        lttb_weighted_columns_avx(MT, N, cols, vals, n_cols, out, n_out);
+        return;
+    }
+#endif
+    lttb_weighted_columns_default(MT, N, cols, vals, n_cols, out, n_out);
+}
+
+static void lttb_input_drives(LTTB_INPUT_DRIVES_ARGS)
+{
+#if defined(LTTB_AVX_DISPATCH)
+    if (lttb_kernel_path == 3) {
+        lttb_input_drives_avx512(WT, N, X, n_in, k0, k1, out, ld, n_out);
+        return;
+    }
+    if (lttb_kernel_path == 2) {
+        lttb_input_drives_avx(WT, N, X, n_in, k0, k1, out, ld, n_out);
+        return;
+    }
+#endif
+    lttb_input_drives_default(WT, N, X, n_in, k0, k1, out, ld, n_out);
 }
 
 #endif /* LTTB_KERNELS_H */

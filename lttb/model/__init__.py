@@ -3,6 +3,9 @@
 - :class:`Network`: one network over an engine (:mod:`.engines`: the
   compiled core, or the NumPy oracle :mod:`.oracle`); :class:`ReferenceNetwork`
   is a network on the oracle.
+- :class:`Example` (:mod:`.example`): a trial's own input sequence, target
+  and context vector per bin, in place of the clock, a target of the
+  network's and one context.
 - :mod:`.state`: drawing an initial state from a seed, or checking one given.
 - :mod:`.rule`: learning rates and the sign constraints of ``J``.
 - :mod:`.training`: the generic training loop with a hook for an
@@ -14,6 +17,7 @@ build on it.
 """
 
 from .engines import ENGINES, default_threads, openmp_enabled
+from .example import Example, one_hot_contexts
 from .network import Network, ReferenceNetwork, TrialResult
 from .rule import pin_weights, training_settings
 from .state import StateError, check_arrays, draw_initial_state
@@ -21,6 +25,7 @@ from .training import full_test, run_schedule
 
 __all__ = [
     "ENGINES",
+    "Example",
     "Network",
     "ReferenceNetwork",
     "StateError",
@@ -29,6 +34,7 @@ __all__ = [
     "default_threads",
     "draw_initial_state",
     "full_test",
+    "one_hot_contexts",
     "openmp_enabled",
     "pin_weights",
     "run_schedule",

@@ -26,7 +26,9 @@ import numpy as np
 
 from .. import _core
 from ..config import THREADS_VARIABLE
+from .example import Example
 from .oracle import oracle_trial
+from .rule import pin_weights
 
 __all__ = [
     "ENGINES",
@@ -42,6 +44,7 @@ __all__ = [
     "openmp_enabled",
     "runtime_info",
     "core_params",
+    "READOUT_CODES",
 ]
 
 
@@ -124,7 +127,10 @@ class Engine:
         A validated configuration.
     state : dict
         The state arrays, float64 and C-contiguous; a training trial updates
-        ``J``, ``Jout`` and ``Bias`` in place.
+        ``J``, ``Jout`` and ``Bias`` in place.  Nothing else writes them
+        while the engine holds them, so an engine may keep layouts derived
+        from them (and must refresh what it derives from ``J`` after a trial
+        that changed it).
     """
 
     #: Registry name.
@@ -134,27 +140,27 @@ class Engine:
         self.cfg = cfg
         self.state = state
 
-    def trial(self, context: int, apical_factor: float, plastic: bool, *,
+    def trial(self, example: Example, apical_factor: float, plastic: bool, *,
               eta: float, eta_out: float, eta_bias: float, pin: bool, record: bool,
-              context_trace: np.ndarray, threads: int) -> EngineTrial:
+              threads: int) -> EngineTrial:
         """Run one trial.
 
         Parameters
         ----------
-        context : int
-            Index of the trial's target and context.
+        example : Example
+            The trial's input sequence, target and context trace, already
+            checked against the configuration.
         apical_factor : float
             Gain of the target on the apical-distal compartment.
         plastic : bool
-            Apply the learning rules (MODEL.md section 5).
+            A training trial: the learning rules of MODEL.md section 5, each
+            skipped entirely when its rate is 0.
         eta, eta_out, eta_bias : float
-            Learning rates (used when `plastic`).
+            Learning rates of ``J``, ``Jout`` and ``Bias`` (when `plastic`).
         pin : bool
             Keep the sign constraints of ``J`` (when `plastic`).
         record : bool
             Return the spike trains.
-        context_trace : numpy.ndarray, shape (n_contexts, T)
-            The context vector of every bin (one row non-zero).
         threads : int
             Threads the trial may use; results must not depend on it.
 
@@ -165,9 +171,14 @@ class Engine:
         raise NotImplementedError
 
 
+#: ``readout`` of the configuration -> the compiled loop's code.
+READOUT_CODES = {"total": 0, "recurrent": 1, "target": 2}
+
+
 def core_params(cfg: Mapping[str, Any], apical_factor: float, plastic: bool,
                 eta: float = 0.0, eta_out: float = 0.0, eta_bias: float = 0.0,
-                pin: bool = True, threads: int = 1) -> dict[str, float | int]:
+                pin: bool = True, threads: int = 1, J_zero: bool = False
+                ) -> dict[str, float | int]:
     """The scalar parameters of one call of the compiled trial loop."""
     dt = cfg["dt"]
     return {
@@ -188,65 +199,111 @@ def core_params(cfg: Mapping[str, Any], apical_factor: float, plastic: bool,
         "beta_star": math.exp(-dt / cfg["tau_star"]),
         "beta_W": math.exp(-dt / cfg["tau_W"]),
         "gamma": 1.0 / cfg["du"],
+        "sigma_apical_cont": float(cfg["sigma_apical_cont"]),
+        "sigma_basal_cont": float(cfg["sigma_basal_cont"]),
         "apical_factor": float(apical_factor),
         "eta": float(eta),
         "eta_out": float(eta_out),
         "eta_bias": float(eta_bias),
         "plastic": int(bool(plastic)),
         "pin": int(bool(pin)),
-        "readout_recurrent": int(cfg["readout"] == "recurrent"),
+        "readout": READOUT_CODES[cfg["readout"]],
+        "J_zero": int(bool(J_zero)),
         "threads": int(threads),
     }
 
 
+_EMPTY = np.empty((0, 0))
+_EMPTY.flags.writeable = False
+
+
 class CoreEngine(Engine):
-    """The compiled engine (:func:`lttb._core.run_trial`)."""
+    """The compiled engine (:func:`lttb._core.run_trial`).
+
+    Everything a trial reads that does not change between trials is laid
+    out once, here: the weights in the bin-major layout the core reads
+    (``j_in``, ``j_targ``, the context weights, ``w``), the constant part of
+    the parameters and the scratch arrays.  ``J`` transposed (read by a
+    trial in which ``J`` does not learn) is kept until a trial changes ``J``.
+    """
 
     name = "core"
 
     def __init__(self, cfg: Mapping[str, Any], state: dict[str, np.ndarray]) -> None:
         super().__init__(cfg, state)
-        # Inputs in the bin-major layout the core reads row by row.
-        self._clock_T = np.ascontiguousarray(state["I_clock"].T)
         self._j_in_T = np.ascontiguousarray(state["j_in"].T)
         self._j_targ_T = np.ascontiguousarray(state["j_targ"].T)
+        self._j_apical_cont_T = np.ascontiguousarray(state["j_apical_cont"].T)
+        self._j_basal_cont_T = np.ascontiguousarray(state["j_basal_cont"].T)
         # w never changes: transpose it once, and skip it when it is zero
         # (as in both papers' presets).
-        self._w_T = (np.ascontiguousarray(state["w"].T) if np.any(state["w"])
-                     else np.empty((0, 0)))
-        self._y_T = [np.ascontiguousarray(y.T) for y in state["targets"]]
+        self._w_T = np.ascontiguousarray(state["w"].T) if np.any(state["w"]) else _EMPTY
+        self._params = core_params(cfg, 0.0, False)
+        T, O, N = cfg["T"], cfg["O"], cfg["N"]
+        self._Y = np.zeros((T, O))
+        self._stats = np.zeros(3)
+        self._no_record = np.zeros((0, N), dtype=np.int8)
+        self._J_T: np.ndarray | None = None  # J transposed, while J is unchanged
+        self._J_zero = False
+        self._pinned = False  # J known to satisfy the sign constraints
 
-    def trial(self, context, apical_factor, plastic, *, eta, eta_out, eta_bias, pin,
-              record, context_trace, threads):
-        cfg, s = self.cfg, self.state
-        N, O, T = cfg["N"], cfg["O"], cfg["T"]
-        gain = np.ascontiguousarray(context_trace[context], dtype=np.float64)
-        # j_cont @ one-hot is exactly the context's column; indexing avoids a
-        # BLAS call, whose idle threads would otherwise spin on the other core.
-        apical_cont = cfg["sigma_apical_cont"] * s["j_apical_cont"][:, context]
-        basal_cont = cfg["sigma_basal_cont"] * s["j_basal_cont"][:, context]
-        rec_soma = np.zeros((T if record else 0, N), dtype=np.int8)
-        rec_wind = np.zeros((T if record else 0, N), dtype=np.int8)
-        Y = np.zeros((T, O))
-        stats = np.zeros(3)
-        # Without plasticity J is fixed for the trial: a transposed copy makes
-        # the spike-driven update of the recurrent drive read contiguous memory.
-        J_T = np.empty((0, 0)) if plastic else np.ascontiguousarray(s["J"].T)
+    def _fixed_J(self) -> tuple[np.ndarray, bool]:
+        # J transposed and whether J is zero (then no transpose is needed:
+        # its drive is skipped); computed once per value of J.
+        if self._J_T is None:
+            J = self.state["J"]
+            self._J_zero = not J.any()
+            self._J_T = _EMPTY if self._J_zero else np.ascontiguousarray(J.T)
+        return self._J_T, self._J_zero
+
+    def trial(self, example, apical_factor, plastic, *, eta, eta_out, eta_bias, pin,
+              record, threads):
+        s = self.state
+        T = self.cfg["T"]
+        learn_J = plastic and eta != 0.0
+        if learn_J:
+            J_T, J_zero = _EMPTY, False
+            self._J_T = None
+            self._pinned = bool(pin)  # the core pins J at the start when pin
+        else:
+            if plastic and pin and not self._pinned:
+                # The core pins only a J that learns: pin here, as the oracle
+                # pins before every training trial, and transpose after.
+                pin_weights(s["J"], self.cfg["Ne"])
+                self._J_T = None
+                self._pinned = True
+            J_T, J_zero = self._fixed_J()
+        params = self._params.copy()
+        params["apical_factor"] = float(apical_factor)
+        params["plastic"] = 1 if plastic else 0
+        params["eta"] = float(eta)
+        params["eta_out"] = float(eta_out)
+        params["eta_bias"] = float(eta_bias)
+        params["pin"] = 1 if pin else 0
+        params["J_zero"] = 1 if J_zero else 0
+        params["threads"] = int(threads)
+        if record:
+            N = self.cfg["N"]
+            rec_soma = np.zeros((T, N), dtype=np.int8)
+            rec_wind = np.zeros((T, N), dtype=np.int8)
+        else:
+            rec_soma = rec_wind = self._no_record
+        Y, stats = self._Y, self._stats
         _core.run_trial(
-            core_params(cfg, apical_factor, plastic, eta, eta_out, eta_bias, pin, threads),
-            s["J"], self._w_T, J_T, s["Jout"], s["Bias"], self._j_in_T, self._clock_T,
-            self._j_targ_T, self._y_T[context], np.ascontiguousarray(apical_cont),
-            np.ascontiguousarray(basal_cont), gain, rec_soma, rec_wind, Y, stats)
+            params, s["J"], self._w_T, J_T, s["Jout"], s["Bias"], self._j_in_T,
+            example.inputs_by_bin, self._j_targ_T, example.target_by_bin,
+            self._j_apical_cont_T, self._j_basal_cont_T, example.context_by_bin,
+            rec_soma, rec_wind, Y, stats)
         inner = None
         updates = 0
         if plastic:
-            n = N * T
+            n = self.cfg["N"] * T
             inner = max(stats[1] / n - (stats[0] / n) ** 2, 0.0)
             updates = int(stats[2])
         return EngineTrial(
-            S_soma=np.ascontiguousarray(rec_soma.T) if record else None,
-            S_wind=np.ascontiguousarray(rec_wind.T) if record else None,
-            outputs=np.ascontiguousarray(Y[1:T - 2].T),
+            S_soma=rec_soma.T.copy() if record else None,
+            S_wind=rec_wind.T.copy() if record else None,
+            outputs=Y[1:T - 2].T.copy(),
             inner_error=inner,
             row_updates=updates,
         )
@@ -257,11 +314,11 @@ class OracleEngine(Engine):
 
     name = "oracle"
 
-    def trial(self, context, apical_factor, plastic, *, eta, eta_out, eta_bias, pin,
-              record, context_trace, threads):
+    def trial(self, example, apical_factor, plastic, *, eta, eta_out, eta_bias, pin,
+              record, threads):
         S_soma, S_wind, outputs, inner = oracle_trial(
-            self.cfg, self.state, context, apical_factor, plastic, context_trace,
-            eta, eta_out, eta_bias, pin)
+            self.cfg, self.state, None, apical_factor, plastic, example.context_trace,
+            eta, eta_out, eta_bias, pin, inputs=example.inputs, target=example.target)
         return EngineTrial(S_soma=S_soma, S_wind=S_wind, outputs=outputs, inner_error=inner)
 
 

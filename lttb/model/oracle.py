@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-__all__ = ["oracle_trial", "sigmoid", "outer_mse", "pin"]
+__all__ = ["oracle_trial", "sigmoid", "outer_mse", "pin", "READOUTS"]
 
 
 def sigmoid(z):
@@ -64,8 +64,12 @@ def pin(J, Ne):
     np.fill_diagonal(J, 0.0)
 
 
+#: Trace the read-out reads, by the configuration's ``readout``.
+READOUTS = ("total", "recurrent", "target")
+
+
 def oracle_trial(c, s, context, apical_factor, plastic, cont_trace, eta=0.0, eta_out=0.0,
-                 eta_bias=0.0, pin_weights=True):
+                 eta_bias=0.0, pin_weights=True, *, inputs=None, target=None):
     """One trial of MODEL.md sections 4 and 5, as dense NumPy, in place.
 
     Parameters
@@ -75,8 +79,9 @@ def oracle_trial(c, s, context, apical_factor, plastic, cont_trace, eta=0.0, eta
     s : dict
         The state arrays (:data:`lttb.model.state.STATE_ARRAYS`); ``J``,
         ``Jout`` and ``Bias`` are updated in place when `plastic`.
-    context : int
-        Index of the trial's target.
+    context : int or None
+        Index of the trial's target in ``s["targets"]`` (unused when
+        `target` is given).
     apical_factor : float
         Gain of the target on the apical-distal compartment.
     plastic : bool
@@ -84,9 +89,14 @@ def oracle_trial(c, s, context, apical_factor, plastic, cont_trace, eta=0.0, eta
     cont_trace : numpy.ndarray, shape (n_contexts, T)
         The context vector of every bin.
     eta, eta_out, eta_bias : float
-        Learning rates.
+        Learning rates; a rule whose rate is 0 is skipped (it would add
+        zeros).
     pin_weights : bool
         Pin ``J`` (section 5) before the trial and after every update.
+    inputs : numpy.ndarray, shape (I, T), optional
+        The trial's input sequence (default: the clock ``s["I_clock"]``).
+    target : numpy.ndarray, shape (O, T), optional
+        The trial's target (default: ``s["targets"][context]``).
 
     Returns
     -------
@@ -107,7 +117,8 @@ def oracle_trial(c, s, context, apical_factor, plastic, cont_trace, eta=0.0, eta
     thr_soma, thr_burst = c["somaticThreshold"], c["burstThreshold"]
     I_burst, soften = c["burst_current"], c["reset_softening"]
 
-    y_targ = s["targets"][context]
+    y_targ = s["targets"][context] if target is None else target
+    x_in = s["I_clock"] if inputs is None else inputs
 
     # Every per-time array starts at zero, the potentials at h.
     shape = (N, T)
@@ -130,7 +141,7 @@ def oracle_trial(c, s, context, apical_factor, plastic, cont_trace, eta=0.0, eta
     S_wind = np.zeros(shape)
 
     J, w = s["J"], s["w"]
-    readout = B_filt_rec if c["readout"] == "recurrent" else B_filt_total
+    readout = {"total": B_filt_total, "recurrent": B_filt_rec, "target": B_filt}[c["readout"]]
     if plastic and pin_weights:
         pin(J, Ne)  # idempotent when J was pinned before, as it always is
     dH = np.zeros(N)
@@ -144,7 +155,7 @@ def oracle_trial(c, s, context, apical_factor, plastic, cont_trace, eta=0.0, eta
                                + c["sigma_apical_cont"] * (s["j_apical_cont"] @ cont)
                                + h + href))
                        * (1 - S_apic_dist[:, k]) + VresetApic * S_apic_dist[:, k])
-        Isoma = (w @ S_filt[:, k] + h + s["j_in"] @ s["I_clock"][:, k]
+        Isoma = (w @ S_filt[:, k] + h + s["j_in"] @ x_in[:, k]
                  + c["sigma_basal_cont"] * (s["j_basal_cont"] @ cont)
                  + I_burst * S_wind[:, k] - b * W[:, k])
         Vsoma[:, k] = (((1 - a) * Vsoma[:, k - 1] + a * Isoma) * (1 - S_soma[:, k])
@@ -173,19 +184,22 @@ def oracle_trial(c, s, context, apical_factor, plastic, cont_trace, eta=0.0, eta
     if plastic:
         for t in range(T - 2):
             step(t + 1)
-            dH = (1 - a) * dH + a * S_filt[:, t]
-            u = ((S_apic_dist[:, t + 1] - sigmoid(gamma * VapicRec[:, t]))
-                 * (1 - S_apic_prox[:, t]) * S_wind_soma[:, t + 1])
-            J += eta * np.outer(u, dH)
-            if pin_weights:
-                pin(J, Ne)
+            if eta != 0:
+                dH = (1 - a) * dH + a * S_filt[:, t]
+                u = ((S_apic_dist[:, t + 1] - sigmoid(gamma * VapicRec[:, t]))
+                     * (1 - S_apic_prox[:, t]) * S_wind_soma[:, t + 1])
+                J += eta * np.outer(u, dH)
+                if pin_weights:
+                    pin(J, Ne)
             SR = readout[:, t + 1]
             Y = s["Jout"] @ SR + s["Bias"]
             if t + 1 <= T - 3:
                 outputs[:, t] = Y  # what the rule saw, before its update
             e = y_targ[:, t + 1] - Y
-            s["Jout"] += eta_out * np.outer(e, SR)
-            s["Bias"] += eta_bias * e
+            if eta_out != 0:
+                s["Jout"] += eta_out * np.outer(e, SR)
+            if eta_bias != 0:
+                s["Bias"] += eta_bias * e
         inner_error = float(np.var(B_filt_rec - B_filt))
     else:
         inner_error = None
