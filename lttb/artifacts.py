@@ -49,6 +49,8 @@ __all__ = [
     "find_artifacts",
     "same_run",
     "summarize",
+    "validate_summary",
+    "write_summary",
     "write_json_atomic",
     "temporary_sibling",
 ]
@@ -58,6 +60,7 @@ __all__ = [
 SCHEMA_VERSION = 2
 SCHEMA_NAME = "artifact.schema.json"
 SUMMARY_NAME = "summary.json"
+SUMMARY_SCHEMA_NAME = "summary.schema.json"
 #: Keys that legitimately differ between two runs of the same seed and config.
 VOLATILE_KEYS = frozenset({"created", "wall_seconds", "platform"})
 
@@ -195,9 +198,9 @@ def build_artifact(figure: str, cfg: Mapping[str, Any], result: Mapping[str, Any
 
 # --------------------------------------------------------------------------- validation
 
-@functools.lru_cache(maxsize=1)
-def _validator() -> Draft202012Validator:
-    schema = read_schema(SCHEMA_NAME)
+@functools.lru_cache(maxsize=None)
+def _validator(name: str = SCHEMA_NAME) -> Draft202012Validator:
+    schema = read_schema(name)
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)
 
@@ -532,6 +535,48 @@ def summarize(artifacts: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     return summary
 
 
+def validate_summary(summary: Any) -> None:
+    """Check a summary against ``schemas/summary.schema.json``.
+
+    Parameters
+    ----------
+    summary : object
+        What :func:`summarize` returned (or a parsed ``summary.json``).
+
+    Raises
+    ------
+    ArtifactError
+        With the first schema violation and its location.
+    """
+    errors = sorted(_validator(SUMMARY_SCHEMA_NAME).iter_errors(summary),
+                    key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise ArtifactError(f"does not match the summary schema at {_where(first)}: "
+                            f"{_short(first.message)}{more}")
+
+
 def write_summary(directory: str | os.PathLike, artifacts: Iterable[Mapping[str, Any]]) -> Path:
-    """Write ``summary.json`` (see :func:`summarize`) atomically into `directory`."""
-    return write_json_atomic(Path(directory) / SUMMARY_NAME, summarize(artifacts))
+    """Write ``summary.json`` (see :func:`summarize`) atomically into `directory`.
+
+    Parameters
+    ----------
+    directory : path-like
+        Existing output directory.
+    artifacts : iterable of mapping
+        Valid artifacts.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    ArtifactError
+        If the summary does not match its schema; nothing is written then.
+    """
+    summary = summarize(artifacts)
+    validate_summary(summary)
+    return write_json_atomic(Path(directory) / SUMMARY_NAME, summary)
