@@ -84,9 +84,9 @@ MUTATIONS = [
     M("raster-bin-off-by-one", "lttb/artifacts.py",
       "pair[1] >= T", "pair[1] > T",
       "an artifact with a spike at bin T reads"),
-    M("resume-compares-schedule-only", "lttb/artifacts.py",
-      "keys = [key for key in dict.fromkeys([*cfg, *old]) if old.get(key) != cfg.get(key)]",
-      "keys = []",
+    M("resume-compares-schedule-only", "lttb/runner.py",
+      "differences = _artifacts.same_run(artifact, figure, cfg)",
+      'differences = [d for d in _artifacts.same_run(artifact, figure, cfg) if d == "schedule"]',
       "--resume keeps artifacts of another configuration with the same schedule"),
     # ---- compiled core -----------------------------------------------------------------
     M("apical-proximal-threshold-inclusive", "lttb/_kernels.h",
@@ -138,6 +138,10 @@ MUTATIONS = [
       "spikes = np.argwhere(soma & ~window)", "spikes = np.argwhere(soma)",
       "bursts are listed as plain spikes too"),
     # ---- artifacts, config -------------------------------------------------------------------
+    M("same-run-ignores-config-keys", "lttb/artifacts.py",
+      "keys = [key for key in dict.fromkeys([*cfg, *old]) if old.get(key) != cfg.get(key)]",
+      "keys = []",
+      "same_run names no configuration key (sweeps and runs resume over other configs)"),
     M("raster-neuron-off-by-one", "lttb/artifacts.py",
       "pair[0] >= N", "pair[0] > N",
       "an artifact with a spike of neuron N reads"),
