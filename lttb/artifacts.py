@@ -428,7 +428,7 @@ def read_artifact(path: str | os.PathLike) -> dict[str, Any]:
     try:
         data = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
-        hint = " (truncated?)" if exc.pos >= len(text.rstrip()) else ""
+        hint = " (truncated?)" if _cut_short(text, exc.pos) else ""
         raise ArtifactError(f"not valid JSON{hint}: {exc.msg} at line {exc.lineno}, "
                             f"column {exc.colno}", path) from None
     except ValueError as exc:
@@ -438,6 +438,18 @@ def read_artifact(path: str | os.PathLike) -> dict[str, Any]:
     if match and int(match.group(1)) != data["seed"]:
         raise ArtifactError(f"holds seed {data['seed']}, not the seed of its file name", path)
     return data
+
+
+def _cut_short(text: str, pos: int) -> bool:
+    """Whether a JSON error at `pos` looks like the end of a truncated file.
+
+    The parser reports an unfinished number, literal or string at the start
+    of that token (``[1.`` fails at the dot), not at the end of the text, so
+    the error need not be at the end: it is enough that nothing structural
+    follows it.
+    """
+    rest = text[pos:].rstrip()
+    return not any(char in rest[1:] for char in ",:]}\n")
 
 
 def _refuse_constant(name: str):

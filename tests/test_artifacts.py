@@ -158,6 +158,24 @@ def test_truncated_json_is_reported(tmp_path, artifact):
     assert str(info.value).startswith("seed-0000.json: ")
 
 
+def test_a_file_cut_anywhere_is_reported_as_truncated(tmp_path, artifact):
+    # Wherever a write stopped (inside a number, a string, null, ...), the
+    # reason says so.
+    text = A.write_artifact(tmp_path, artifact).read_text()
+    line = text.index('"outer_mse"')
+    path = tmp_path / "seed-0000.json"
+    for end in [*range(line, line + 60), len(text) - 3, 1]:
+        path.write_text(text[:end])
+        with pytest.raises(A.ArtifactError, match=r"not valid JSON \(truncated\?\)"):
+            A.read_artifact(path)
+
+
+def test_a_malformed_file_is_not_called_truncated(tmp_path):
+    path = write_text(tmp_path, '{\n  "seed": 0\n  "figure": "fig1"\n}\n')
+    with pytest.raises(A.ArtifactError, match="not valid JSON: Expecting ',' delimiter"):
+        A.read_artifact(path)
+
+
 def test_newer_schema_version_is_reported(tmp_path, artifact):
     data = fresh(artifact)
     data["schema_version"] = A.SCHEMA_VERSION + 1
