@@ -183,14 +183,34 @@ MUTATIONS = [
 # --------------------------------------------------------------------------- scratch copy
 
 def tracked_files(repo: Path) -> list[str]:
-    """Paths of the files git tracks in ``repo`` (relative, POSIX)."""
+    """Paths of the files git tracks in a checkout.
+
+    Parameters
+    ----------
+    repo : pathlib.Path
+        Root of the git checkout.
+
+    Returns
+    -------
+    list of str
+        Relative POSIX paths, as ``git ls-files`` lists them.
+    """
     out = subprocess.run(["git", "-C", str(repo), "ls-files", "-z"], check=True,
                          capture_output=True).stdout
     return [name for name in out.decode().split("\0") if name]
 
 
 def copy_checkout(repo: Path, scratch: Path) -> None:
-    """Copy the working-tree state of every tracked file to ``scratch``."""
+    """Copy the working-tree state of every tracked file.
+
+    Parameters
+    ----------
+    repo : pathlib.Path
+        Root of the git checkout.
+    scratch : pathlib.Path
+        Where the copy goes (created as needed); untracked files, build
+        products and caches are not copied.
+    """
     for name in tracked_files(repo):
         source = repo / name
         if not source.is_file():  # deleted in the working tree
@@ -201,7 +221,20 @@ def copy_checkout(repo: Path, scratch: Path) -> None:
 
 
 def check_snippets(root: Path, mutations: list[Mutation]) -> list[str]:
-    """Problems with the list: names twice, files missing, snippets not found exactly once."""
+    """Check that every mutation applies to the sources at ``root``.
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        An unmutated copy of the checkout.
+    mutations : list of Mutation
+
+    Returns
+    -------
+    list of str
+        One line per problem: a name used twice, a missing file, a snippet
+        not found exactly once, a replacement equal to its original.
+    """
     problems = []
     seen = set()
     for m in mutations:
@@ -234,7 +267,23 @@ def _env(scratch: Path) -> dict[str, str]:
 
 
 def build(scratch: Path, log: Path) -> None:
-    """Compile the extension in place in the scratch copy (forced: headers change too)."""
+    """Compile the extension in place in the scratch copy.
+
+    Forced, because a change to ``_kernels.h`` alone does not make
+    setuptools rebuild.
+
+    Parameters
+    ----------
+    scratch : pathlib.Path
+        Root of the copy.
+    log : pathlib.Path
+        File the compiler output is appended to.
+
+    Raises
+    ------
+    RuntimeError
+        When the build fails.
+    """
     with open(log, "a") as handle:
         result = subprocess.run([sys.executable, "setup.py", "build_ext", "--inplace", "--force"],
                                 cwd=scratch, env=_env(scratch), stdout=handle,
@@ -244,7 +293,19 @@ def build(scratch: Path, log: Path) -> None:
 
 
 def check_imports_copy(scratch: Path) -> None:
-    """Fail unless a Python started like the suite imports lttb and its core from the copy."""
+    """Make sure the suite would test the copy, not an installed lttb.
+
+    Parameters
+    ----------
+    scratch : pathlib.Path
+        Root of the copy.
+
+    Raises
+    ------
+    RuntimeError
+        When a Python started like the suite imports ``lttb`` or
+        ``lttb._core`` from anywhere else.
+    """
     code = ("import lttb, lttb._core, sys; "
             "print(lttb.__file__); print(lttb._core.__file__)")
     # Started from tests/, as pytest puts tests/ (not the root) on sys.path.
@@ -257,7 +318,31 @@ def check_imports_copy(scratch: Path) -> None:
 
 def run_suite(scratch: Path, pytest_args: list[str], timeout: float,
               log: Path) -> tuple[str, float]:
-    """Run pytest in the copy; return ('passed' | 'failed' | 'timeout', seconds)."""
+    """Run the test suite against the copy.
+
+    Parameters
+    ----------
+    scratch : pathlib.Path
+        Root of the copy (the working directory of pytest).
+    pytest_args : list of str
+    timeout : float
+        Seconds before the run and every process it started are killed.
+    log : pathlib.Path
+        File that receives pytest's output.
+
+    Returns
+    -------
+    outcome : str
+        ``"passed"``, ``"failed"`` (tests failed or did not collect) or
+        ``"timeout"``.
+    seconds : float
+        Wall-clock time of the run.
+
+    Raises
+    ------
+    RuntimeError
+        When pytest ends in any other way (interrupted, internal error).
+    """
     start = time.monotonic()
     pytest = [sys.executable, "-c", "import sys, pytest; sys.exit(pytest.main())"]
     with open(log, "w") as handle:
@@ -279,8 +364,8 @@ def run_suite(scratch: Path, pytest_args: list[str], timeout: float,
     raise RuntimeError(f"pytest exited with status {status} (see {log})")
 
 
-def last_failure(log: Path) -> str:
-    """The first FAILED/ERROR line of a pytest log, for the table."""
+def first_failure(log: Path) -> str:
+    """The first failing test named in a pytest log (its FAILED or ERROR line), or ""."""
     for line in log.read_text(errors="replace").splitlines():
         if line.startswith(("FAILED ", "ERROR ")):
             return line.split(" ", 1)[1].split(" - ")[0]
@@ -290,6 +375,19 @@ def last_failure(log: Path) -> str:
 # --------------------------------------------------------------------------- main
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the mutation run; see the module docstring.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Command-line arguments (default ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        Exit status: 0 every mutant killed, 1 some survived, 2 the list does
+        not match the sources or the unmutated copy fails its suite.
+    """
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--list", action="store_true", help="list the mutations and exit")
     parser.add_argument("--only", action="append", default=[], metavar="NAME",
@@ -355,7 +453,7 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 path.write_text(original, encoding="utf-8")
             killed = outcome != "passed"
-            by = last_failure(log) if outcome == "failed" else outcome
+            by = first_failure(log) if outcome == "failed" else outcome
             rows.append((m, killed, seconds, by))
             print(f"{m.name:40s} {'killed' if killed else 'SURVIVED':8s} {seconds:6.0f} s  {by}",
                   flush=True)
