@@ -52,6 +52,7 @@ __all__ = [
     "utc_now",
     "platform_info",
     "summarize",
+    "validate_summary",
     "write_summary",
     "write_json_atomic",
     "write_bytes_atomic",
@@ -64,6 +65,7 @@ __all__ = [
 SCHEMA_VERSION = 3
 SCHEMA_NAME = "artifact.schema.json"
 SUMMARY_NAME = "summary.json"
+SUMMARY_SCHEMA_NAME = "summary.schema.json"
 #: Keys that legitimately differ between two runs of the same seed and config.
 VOLATILE_KEYS = frozenset({"created", "wall_seconds", "platform"})
 
@@ -202,9 +204,9 @@ def build_artifact(figure: str, cfg: Mapping[str, Any], result: Mapping[str, Any
 
 # --------------------------------------------------------------------------- validation
 
-@functools.lru_cache(maxsize=1)
-def _validator() -> Draft202012Validator:
-    schema = read_schema(SCHEMA_NAME)
+@functools.lru_cache(maxsize=None)
+def _validator(name: str = SCHEMA_NAME) -> Draft202012Validator:
+    schema = read_schema(name)
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)
 
@@ -418,7 +420,7 @@ def read_artifact(path: str | os.PathLike) -> dict[str, Any]:
     except jsonio.InputError as exc:
         raise ArtifactError(str(exc), path) from None
     except json.JSONDecodeError as exc:
-        hint = " (truncated?)" if exc.pos >= len(text.rstrip()) else ""
+        hint = " (truncated?)" if _cut_short(text, exc.pos) else ""
         raise ArtifactError(f"not valid JSON{hint}: {exc.msg} at line {exc.lineno}, "
                             f"column {exc.colno}", path) from None
     except ValueError as exc:
@@ -451,6 +453,16 @@ def read_header(path: str | os.PathLike) -> dict[str, Any]:
             and isinstance(data.get("config"), dict) and isinstance(data.get("schedule"), dict)):
         raise ArtifactError("has no figure, config and schedule", path)
     return {key: data[key] for key in ("figure", "config", "schedule")}
+def _cut_short(text: str, pos: int) -> bool:
+    """Whether a JSON error at `pos` looks like the end of a truncated file.
+
+    The parser reports an unfinished number, literal or string at the start
+    of that token (``[1.`` fails at the dot), not at the end of the text, so
+    the error need not be at the end: it is enough that nothing structural
+    follows it.
+    """
+    rest = text[pos:].rstrip()
+    return not any(char in rest[1:] for char in ",:]}\n")
 
 
 def _refuse_constant(name: str):
@@ -531,6 +543,48 @@ def summarize(artifacts: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     return summary
 
 
+def validate_summary(summary: Any) -> None:
+    """Check a summary against ``schemas/summary.schema.json``.
+
+    Parameters
+    ----------
+    summary : object
+        What :func:`summarize` returned (or a parsed ``summary.json``).
+
+    Raises
+    ------
+    ArtifactError
+        With the first schema violation and its location.
+    """
+    errors = sorted(_validator(SUMMARY_SCHEMA_NAME).iter_errors(summary),
+                    key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise ArtifactError(f"does not match the summary schema at {_where(first)}: "
+                            f"{_short(first.message)}{more}")
+
+
 def write_summary(directory: str | os.PathLike, artifacts: Iterable[Mapping[str, Any]]) -> Path:
-    """Write ``summary.json`` (see :func:`summarize`) atomically into `directory`."""
-    return write_json_atomic(Path(directory) / SUMMARY_NAME, summarize(artifacts))
+    """Write ``summary.json`` (see :func:`summarize`) atomically into `directory`.
+
+    Parameters
+    ----------
+    directory : path-like
+        Existing output directory.
+    artifacts : iterable of mapping
+        Valid artifacts.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    ArtifactError
+        If the summary does not match its schema; nothing is written then.
+    """
+    summary = summarize(artifacts)
+    validate_summary(summary)
+    return write_json_atomic(Path(directory) / SUMMARY_NAME, summary)

@@ -39,3 +39,13 @@ def raise_for_victim(protocol, figure, cfg, seed, queue=None):
     if _is_victim(seed):
         raise RuntimeError("injected failure")
     return seed_task(protocol, figure, cfg, seed, queue)
+
+
+def hang_victim(protocol, figure, cfg, seed, queue=None):
+    """Never finish the victim seed (for two minutes): a run cannot end before an interrupt."""
+    if _is_victim(seed):
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+        raise RuntimeError("the victim seed was not interrupted")
+    return seed_task(protocol, figure, cfg, seed, queue)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -40,14 +41,19 @@ def fresh(artifact):
 
 # --------------------------------------------------------------------------- schema
 
-def test_schema_is_valid_draft_2020_12():
-    schema = read_schema(A.SCHEMA_NAME)
+@pytest.mark.parametrize("name", [A.SCHEMA_NAME, A.SUMMARY_SCHEMA_NAME])
+def test_schemas_are_valid_draft_2020_12(name):
+    schema = read_schema(name)
     Draft202012Validator.check_schema(schema)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    # Every version up to the current one is readable.
-    assert schema["properties"]["schema_version"] == {
-        "enum": list(range(1, A.SCHEMA_VERSION + 1)),
-        "description": schema["properties"]["schema_version"]["description"]}
+    assert schema["additionalProperties"] is False
+
+
+def test_schema_accepts_every_version_the_reader_supports():
+    # The reader refuses versions above SCHEMA_VERSION itself; the schema must
+    # let every one from 1 up to it through, and no other.
+    versions = read_schema(A.SCHEMA_NAME)["properties"]["schema_version"]["enum"]
+    assert versions == list(range(1, A.SCHEMA_VERSION + 1))
 
 
 def test_artifact_has_the_required_keys(artifact, cfg):
@@ -55,7 +61,7 @@ def test_artifact_has_the_required_keys(artifact, cfg):
                 "schedule", "wall_seconds", "targets", "outputs", "outer_mse", "inner_error",
                 "final_outer_mse", "spikes", "bursts"}
     assert required <= set(artifact)
-    assert artifact["schema_version"] == A.SCHEMA_VERSION == 3
+    assert artifact["schema_version"] == A.SCHEMA_VERSION
     assert type(artifact["schema_version"]) is int
     assert artifact["lttb_version"] == lttb.__version__
     assert artifact["config"] == cfg
@@ -99,11 +105,11 @@ def test_interrupted_write_keeps_the_old_file(tmp_path, artifact, monkeypatch):
     before = path.read_bytes()
 
     def interrupted(src, dst):
-        raise KeyboardInterrupt
+        raise KeyboardInterrupt("simulated Ctrl-C")
     monkeypatch.setattr(A.os, "replace", interrupted)
     changed = fresh(artifact)
     changed["wall_seconds"] = 99.0
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(KeyboardInterrupt, match="simulated Ctrl-C"):
         A.write_artifact(tmp_path, changed)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["seed-0000.json"]
@@ -130,7 +136,7 @@ def test_nan_becomes_null_and_reads_back(tmp_path, artifact):
 def test_raw_nan_is_refused(tmp_path, artifact):
     data = fresh(artifact)
     data["wall_seconds"] = math.nan
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not JSON compliant"):
         A.write_json_atomic(tmp_path / "x.json", data)
     assert list(tmp_path.iterdir()) == []
 
@@ -147,10 +153,27 @@ def test_truncated_json_is_reported(tmp_path, artifact):
     path = A.write_artifact(tmp_path, artifact)
     text = path.read_text()
     path.write_text(text[: len(text) // 2])
-    with pytest.raises(A.ArtifactError) as info:
+    with pytest.raises(A.ArtifactError, match=r"not valid JSON \(truncated\?\)") as info:
         A.read_artifact(path)
-    assert "not valid JSON" in info.value.reason and "truncated" in info.value.reason
     assert str(info.value).startswith("seed-0000.json: ")
+
+
+def test_a_file_cut_anywhere_is_reported_as_truncated(tmp_path, artifact):
+    # Wherever a write stopped (inside a number, a string, null, ...), the
+    # reason says so.
+    text = A.write_artifact(tmp_path, artifact).read_text()
+    line = text.index('"outer_mse"')
+    path = tmp_path / "seed-0000.json"
+    for end in [*range(line, line + 60), len(text) - 3, 1]:
+        path.write_text(text[:end])
+        with pytest.raises(A.ArtifactError, match=r"not valid JSON \(truncated\?\)"):
+            A.read_artifact(path)
+
+
+def test_a_malformed_file_is_not_called_truncated(tmp_path):
+    path = write_text(tmp_path, '{\n  "seed": 0\n  "figure": "fig1"\n}\n')
+    with pytest.raises(A.ArtifactError, match="not valid JSON: Expecting ',' delimiter"):
+        A.read_artifact(path)
 
 
 def test_newer_schema_version_is_reported(tmp_path, artifact):
@@ -174,9 +197,8 @@ def test_schema_violations_are_reported_with_location(tmp_path, artifact, change
     data = fresh(artifact)
     change(data)
     path = write_text(tmp_path, json.dumps(data))
-    with pytest.raises(A.ArtifactError) as info:
+    with pytest.raises(A.ArtifactError, match="does not match the artifact schema") as info:
         A.read_artifact(path)
-    assert "does not match the artifact schema" in info.value.reason
     assert fragment in info.value.reason
 
 
@@ -192,15 +214,36 @@ def test_inconsistent_artifacts_are_reported(tmp_path, artifact, change, fragmen
     data = fresh(artifact)
     change(data)
     path = write_text(tmp_path, json.dumps(data))
-    with pytest.raises(A.ArtifactError) as info:
+    with pytest.raises(A.ArtifactError, match=re.escape(fragment)):
         A.read_artifact(path)
-    assert fragment in info.value.reason
+
+
+@pytest.mark.parametrize("key", ["spikes", "bursts"])
+@pytest.mark.parametrize("where, readable", [
+    ("last", True),          # neuron N-1 at bin T-1: the last cell of the raster
+    ("bin T", False),        # one bin past the end
+    ("neuron N", False),     # one neuron past the end
+])
+def test_raster_events_must_lie_inside_the_trial(tmp_path, artifact, key, where, readable):
+    N, T = artifact["config"]["N"], artifact["config"]["T"]
+    pair = {"last": [N - 1, T - 1], "bin T": [0, T], "neuron N": [N, 0]}[where]
+    data = fresh(artifact)
+    data[key] = sorted([*data[key], pair])
+    path = write_text(tmp_path, json.dumps(data))
+    if readable:
+        assert pair in A.read_artifact(path)[key]
+    else:
+        with pytest.raises(A.ArtifactError,
+                           match=re.escape(f"{key}: [neuron, bin] {pair} outside {N} neurons "
+                                           f"x {T} bins")):
+            A.read_artifact(path)
 
 
 def test_config_keys_added_later_are_filled_in(tmp_path, artifact):
     data = fresh(artifact)
     del data["config"]["turnoff_margin"]  # as if written before the key existed
-    A.read_artifact(write_text(tmp_path, json.dumps(data)))
+    back = A.read_artifact(write_text(tmp_path, json.dumps(data)))
+    assert back["config"] == data["config"]  # validated with the default, kept as written
     data["config"]["not_a_key"] = 1
     with pytest.raises(A.ArtifactError, match="not_a_key"):
         A.read_artifact(write_text(tmp_path, json.dumps(data)))
@@ -212,9 +255,14 @@ def test_seed_must_match_file_name(tmp_path, artifact):
         A.read_artifact(path)
 
 
-@pytest.mark.parametrize("text", ["[]", "", "NaN", '{"schema_version": 1, "x": NaN}'])
-def test_non_artifacts(tmp_path, text):
-    with pytest.raises(A.ArtifactError):
+@pytest.mark.parametrize("text, message", [
+    ("[]", "not an artifact: the top level is a JSON list"),
+    ("", "not valid JSON"),
+    ("NaN", "NaN is not a JSON value"),
+    ('{"schema_version": 1, "x": NaN}', "NaN is not a JSON value"),
+])
+def test_non_artifacts(tmp_path, text, message):
+    with pytest.raises(A.ArtifactError, match=message):
         A.read_artifact(write_text(tmp_path, text))
 
 
@@ -238,6 +286,29 @@ def test_same_run_names_differences(artifact, cfg):
     differences = A.same_run(artifact, "fig1", other)
     assert any("epochs" in d for d in differences) and "schedule" in differences
     assert A.same_run(artifact, "fig2", cfg) == ["figure 'fig1' instead of 'fig2'"]
+
+
+def another_value(value):
+    """A different value of the same type as a configuration value."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, str):
+        return "recurrent" if value == "total" else "total"
+    if isinstance(value, int):
+        return value + 1
+    return value / 2 if value else 1.0
+
+
+# Every key counts, whatever its kind: model parameters (h, tau_m, ...),
+# learning rates (eta, ...), schedule keys (epochs, lr_decay, ...), sizes
+# (N, T, ...) and switches (pin, readout).  A resumed run keeps an artifact
+# only when the whole configuration is the same.
+@pytest.mark.parametrize("key", list(load_config("fig1")))
+def test_same_run_names_every_changed_config_key(artifact, cfg, key):
+    other = dict(cfg, **{key: another_value(cfg[key])})
+    assert other[key] != cfg[key]
+    differences = A.same_run(artifact, "fig1", other)
+    assert f"config keys {key}" in differences
 
 
 def test_comparable_drops_only_volatile_keys(artifact):
@@ -265,6 +336,46 @@ def test_summary_of_one_seed_has_no_sd(tmp_path, artifact):
     path = A.write_summary(tmp_path, [artifact])
     data = json.loads(path.read_text())
     assert data["sd"] is None and data["mean"] == artifact["final_outer_mse"]
+
+
+def test_written_summary_matches_its_schema(tmp_path, artifact):
+    items = []
+    for seed, value in enumerate([0.1, None]):
+        a = fresh(artifact)
+        a["seed"], a["final_outer_mse"] = seed, value
+        items.append(a)
+    path = A.write_summary(tmp_path, items)
+    assert path.name == A.SUMMARY_NAME
+    data = json.loads(path.read_text())
+    Draft202012Validator(read_schema(A.SUMMARY_SCHEMA_NAME)).validate(data)
+    assert data["lttb_version"] == lttb.__version__
+    assert data["schema_version"] == A.SCHEMA_VERSION
+    assert [p["file"] for p in data["final_outer_mse"]] == ["seed-0000.json", "seed-0001.json"]
+
+
+@pytest.mark.parametrize("change, fragment", [
+    (lambda s: s.pop("lttb_version"), "at top level: 'lttb_version' is a required property"),
+    (lambda s: s.update(sd=-1.0), "at sd"),
+    (lambda s: s.update(n="3"), "at n"),
+    (lambda s: s["final_outer_mse"][0].update(file="x.json"), "at final_outer_mse/0/file"),
+    (lambda s: s.update(extra=1), "Additional properties"),
+])
+def test_summary_schema_violations_are_reported(artifact, change, fragment):
+    summary = A.summarize([artifact])
+    A.validate_summary(summary)
+    change(summary)
+    with pytest.raises(A.ArtifactError, match="does not match the summary schema") as info:
+        A.validate_summary(summary)
+    assert fragment in info.value.reason
+
+
+def test_an_invalid_summary_is_not_written(tmp_path, artifact, monkeypatch):
+    summary = A.summarize([artifact])
+    del summary["lttb_version"]
+    monkeypatch.setattr(A, "summarize", lambda items: summary)
+    with pytest.raises(A.ArtifactError, match="'lttb_version' is a required property"):
+        A.write_summary(tmp_path, [artifact])
+    assert list(tmp_path.iterdir()) == []
 
 
 # --------------------------------------------------------------------------- golden

@@ -6,6 +6,7 @@ import functools
 import importlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -14,12 +15,14 @@ import time
 from pathlib import Path
 
 import pytest
+from jsonschema import Draft202012Validator
 
 import lttb
 from lttb import artifacts as A
 from lttb import load_config
+from lttb._resources import read_schema
 from lttb.cli import main
-from lttb.experiments.catalog import experiment
+from lttb.experiments import catalog
 from lttb.run.planning import plan_workers
 from lttb.run.loop import RunReport
 from lttb.run.seeds import run_seeds
@@ -86,10 +89,18 @@ def test_help_lists_figures(capsys):
     assert "fig1" in out and "replot" in out
 
 
-def test_figure_table_is_the_single_place_to_add_a_figure():
-    spec = experiment("fig1")
-    assert spec.name == spec.preset == "fig1"
-    assert load_config(spec.preset)["epochs"] == 25
+def test_figure_table_is_the_single_place_to_add_a_figure(tmp_path, monkeypatch, capsys):
+    # One more line in the catalog is a new subcommand that runs its protocol
+    # from its preset and names its artifacts after it.
+    monkeypatch.setitem(catalog.CATALOG, "figx", "lttb.experiments.fig1")
+    assert main(["--help"]) == 0
+    assert "figx" in capsys.readouterr().out
+    out = tmp_path / "out"
+    assert main(["figx", *TINY_ARGS[:8], "--epochs", "1", "--iters-per-epoch", "1",
+                 "--seed-list", "0", "--out", str(out), "--quiet", "--no-figures"]) == 0
+    artifact = A.read_artifact(out / "seed-0000.json")
+    assert artifact["figure"] == "figx"
+    assert artifact["config"] == load_config("fig1", **dict(TINY, epochs=1, iters_per_epoch=1))
 
 
 def test_python_dash_m(tmp_path):
@@ -127,6 +138,8 @@ def test_run_writes_artifacts_summary_and_figures(finished_run):
 
 def test_summary_file(finished_run):
     summary = json.loads((finished_run / "summary.json").read_text())
+    Draft202012Validator(read_schema(A.SUMMARY_SCHEMA_NAME)).validate(summary)
+    assert summary["lttb_version"] == lttb.__version__
     finals = [A.read_artifact(finished_run / f"seed-{s:04d}.json")["final_outer_mse"]
               for s in (0, 1)]
     assert summary["seeds"] == [0, 1]
@@ -314,8 +327,9 @@ def test_resume_after_a_killed_worker_equals_an_uninterrupted_run(tmp_path, monk
     assert 0 in report.completed
     assert not stray_temporaries(out)
     assert not (out / "seed-0001.json").exists()
-    for path in A.find_artifacts(out):
-        A.read_artifact(path)  # every artifact left behind is complete and valid
+    # the artifacts left behind are those of the completed seeds, complete and valid
+    assert [A.read_artifact(path)["seed"] for path in A.find_artifacts(out)] == sorted(
+        report.completed)
 
     before = {p.name: p.read_bytes() for p in A.find_artifacts(out)}
     assert run("--seed-list", "0,1,2", "--out", str(out), "--resume", "--no-figures") == 0
@@ -360,16 +374,32 @@ def test_resume_reruns_an_invalid_artifact(finished_run, tmp_path, capsys):
     assert load_all(copy) == load_all(finished_run)
 
 
-def test_resume_refuses_another_configuration(finished_run, tmp_path, capsys):
+# finished_run used the fig1 preset (eta=10, h=-1, pin on, ...) with TINY.
+@pytest.mark.parametrize("changes, key", [
+    (dict(eta=5), "eta"),                      # a learning rate
+    (dict(eta_out=0.02), "eta_out"),
+    (dict(h=-2), "h"),                         # a model parameter
+    (dict(sigma_targ=12), "sigma_targ"),
+    (dict(T=124), "T"),                        # a size
+    (dict(N=64, Ne=52), "N"),
+    (dict(epochs=3), "epochs"),                # schedule keys
+    (dict(test_every=2), "test_every"),
+    (dict(lr_decay=0.5), "lr_decay"),
+    (dict(pin=False), "pin"),                  # a switch
+])
+def test_resume_refuses_another_configuration(finished_run, tmp_path, capsys, changes, key):
     copy = tmp_path / "copy"
     shutil.copytree(finished_run, copy)
-    before = {name: (copy / name).read_bytes() for name in ("seed-0000.json", "summary.json")}
-    argv = ["fig1", *TINY_ARGS[:-4], "--epochs", "3", "--iters-per-epoch", "5", "--seeds", "2",
-            "--out", str(copy), "--resume", "--quiet"]
+    before = {p.name: p.read_bytes() for p in copy.iterdir() if p.is_file()}
+    settings = dict(TINY, **changes)
+    argv = ["fig1", "--seeds", "2", "--out", str(copy), "--resume", "--quiet", "--no-figures"]
+    for name, value in settings.items():
+        argv += ["--set", f"{name}={str(value).lower()}"]
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert "another configuration" in err and "epochs" in err
-    assert {name: (copy / name).read_bytes() for name in before} == before
+    assert "another configuration" in err
+    assert re.search(rf"config keys (\S+, )*{key}\b", err), err
+    assert {p.name: p.read_bytes() for p in copy.iterdir() if p.is_file()} == before
 
 
 def test_resume_reruns_artifacts_of_another_lttb_version(finished_run, tmp_path, capsys):
@@ -393,20 +423,34 @@ def test_rerun_without_resume_overwrites(finished_run, tmp_path):
     assert json.loads((copy / "summary.json").read_text())["seeds"] == [0]
 
 
+#: The command line with one worker whose second seed never finishes (see
+#: _lttb_faults.hang_victim): an interrupt always finds the run unfinished.
+HANGING_CLI = """
+import functools, sys
+import _lttb_faults
+import lttb.cli.execute
+import lttb.run.loop
+lttb.cli.execute.run_tasks = functools.partial(lttb.run.loop.run_tasks,
+                                               task=_lttb_faults.hang_victim)
+from lttb.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child is POSIX-only")
 def test_ctrl_c_keeps_finished_seeds_and_no_partial_file(tmp_path):
     out = tmp_path / "out"
-    # Long enough per seed (about a second) that the interrupt lands mid-run.
-    argv = [sys.executable, "-m", "lttb", "fig1", "--set", "N=60", "--set", "T=120",
-            "--epochs", "4", "--iters-per-epoch", "800", "--seed-list", "0,1,2,3",
+    env = subprocess_env()
+    env["PYTHONPATH"] = os.pathsep.join([str(HERE), env["PYTHONPATH"]])
+    env["LTTB_TEST_VICTIM_SEED"] = "1"
+    argv = [sys.executable, "-c", HANGING_CLI, "fig1", *TINY_ARGS, "--seed-list", "0,1,2",
             "--jobs", "1", "--out", str(out), "--quiet"]
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               cwd=tmp_path, env=subprocess_env())
+                               cwd=tmp_path, env=env)
     try:
         deadline = time.monotonic() + 120
         while not (out / "seed-0000.json").exists() and time.monotonic() < deadline:
-            if process.poll() is not None:
-                break
+            assert process.poll() is None, process.communicate()
             time.sleep(0.02)
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=120)
@@ -414,10 +458,10 @@ def test_ctrl_c_keeps_finished_seeds_and_no_partial_file(tmp_path):
         if process.poll() is None:
             process.kill()
             process.wait()
-    if process.returncode == 0:
-        pytest.skip("the run finished before the interrupt arrived (machine too fast)")
     assert process.returncode == 130, err
-    assert "interrupted" in err and "--resume" in err and "Traceback" not in err
+    assert "interrupted; 1 of 3 seeds finished" in err and "--resume" in err
+    assert "Traceback" not in err
+    assert [p.name for p in A.find_artifacts(out)] == ["seed-0000.json"]
     assert A.read_artifact(out / "seed-0000.json")["seed"] == 0
     assert not stray_temporaries(out)
     assert not (out / "summary.json").exists()

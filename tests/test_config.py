@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import pickle
+import re
 import shutil
 import subprocess
 import sys
@@ -56,7 +57,8 @@ def keys_of(error: ConfigError) -> list:
 def invalid(**changes) -> ConfigError:
     """The ConfigError raised by validating fig1 with `changes` applied verbatim."""
     cfg = apply_overrides(load_config("fig1"), changes)
-    with pytest.raises(ConfigError) as info:
+    # every message starts with the key it is about
+    with pytest.raises(ConfigError, match=f"^{re.escape(next(iter(changes)))}: ") as info:
         validate_config(cfg)
     return info.value
 
@@ -76,14 +78,6 @@ def test_schema_requires_every_key_and_describes_it():
     for key, spec in PROPERTIES.items():
         assert spec.get("description"), key
         assert spec.get("type") in {"integer", "number", "string", "boolean"}, key
-
-
-def test_jsonschema_number_excludes_booleans():
-    # The schema relies on this: a bare "number" type must already refuse true/false.
-    validator = Draft202012Validator({"type": "number"})
-    assert not validator.is_valid(True)
-    assert not validator.is_valid(False)
-    assert validator.is_valid(1) and validator.is_valid(1.5)
 
 
 def test_read_schema_returns_fresh_object():
@@ -131,7 +125,7 @@ def test_preset_files_hold_exactly_the_config_keys(name):
     raw = json.loads(preset_path(name).read_text(encoding="utf-8"))
     assert list(raw) == list(PROPERTIES)
     Draft202012Validator(SCHEMA).validate(raw)
-    validate_config(raw)
+    assert validate_config(raw) == load_config(name)
 
 
 def test_preset_path_unknown():
@@ -259,7 +253,7 @@ def test_numpy_scalars_are_accepted():
 
 
 def test_ne_plus_ni_must_equal_n():
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(ConfigError, match=re.escape("Ne + Ni must equal N")) as info:
         load_config("fig1", N=600, Ne=400, Ni=100)
     assert info.value.errors == [("N", "Ne + Ni must equal N (400 + 100 != 600)")]
     assert "Ne + Ni must equal N (400 + 100 != 600)" in str(info.value)
@@ -271,7 +265,7 @@ def test_zero_inhibitory_neurons_allowed():
 
 
 def test_all_violations_reported_at_once():
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(ConfigError, match="unknown key 'foo'") as info:
         load_config("fig1", N=0, T=2, dt=-1.0, readout="x", foo=3, pin="no")
     error = info.value
     assert set(keys_of(error)) >= {"N", "T", "dt", "readout", "foo", "pin"}
@@ -283,7 +277,7 @@ def test_all_violations_reported_at_once():
 
 
 def test_unknown_key():
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(ConfigError, match="unknown key 'foo'") as info:
         load_config("fig1", foo=1)
     assert keys_of(info.value) == ["foo"]
     assert "unknown key 'foo'" in str(info.value)
@@ -297,7 +291,7 @@ def test_unknown_key_suggests_close_match():
 def test_missing_key():
     cfg = load_config("fig1")
     del cfg["tau_W"]
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(ConfigError, match="tau_W") as info:
         validate_config(cfg)
     assert keys_of(info.value) == ["tau_W"]
 
@@ -350,7 +344,7 @@ def test_overrides_apply_after_file(tmp_path):
 
 def test_file_invalid_values_reported(tmp_path):
     path = write(tmp_path / "c.json", {"T": 1, "bogus": 0})
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(ConfigError, match="bogus") as info:
         load_config(path)
     assert set(keys_of(info.value)) == {"T", "bogus"}
 
@@ -363,10 +357,9 @@ def test_missing_file(tmp_path):
 
 def test_bad_json_reports_line_and_column(tmp_path):
     path = write(tmp_path / "bad.json", '{\n  "T": 200,\n  "eta" 5\n}\n')
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(ConfigError, match="bad.json.*not valid JSON") as info:
         load_config(path)
     message = str(info.value)
-    assert "bad.json" in message and "not valid JSON" in message
     assert "line 3, column 9" in message
 
 
@@ -386,7 +379,7 @@ def test_duplicate_key_in_file(tmp_path):
 @pytest.mark.parametrize("base", ["fig9", 3])
 def test_bad_base(tmp_path, base):
     path = write(tmp_path / "c.json", {"base": base})
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(ConfigError, match="c.json") as info:
         load_config(path)
     assert keys_of(info.value) == ["base"]
     assert "c.json" in str(info.value)
@@ -398,10 +391,8 @@ def test_directory_is_not_a_config(tmp_path):
 
 
 def test_unknown_name_lists_presets():
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(ConfigError, match="'fig3'.*fig1, fig2"):
         load_config("fig3")
-    message = str(info.value)
-    assert "'fig3'" in message and "fig1, fig2" in message
 
 
 # --------------------------------------------------------------------------- overrides
@@ -439,10 +430,9 @@ def test_parse_override(key, text, expected):
     ("nonexistent", "1"),
 ])
 def test_parse_override_failures_name_key(key, text):
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(ConfigError, match=f"^{key}: ") as info:
         parse_override(key, text)
     assert keys_of(info.value) == [key]
-    assert str(info.value).startswith(f"{key}: ")
 
 
 def test_parse_override_unknown_key_message():
@@ -497,6 +487,5 @@ def test_file_n_alone_derives_sizes(tmp_path):
 
 
 def test_explicit_split_is_not_second_guessed():
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(ConfigError, match=re.escape("Ne + Ni must equal N (850 + 100 != 1000)")):
         load_config("fig1", N=1000, Ne=850)
-    assert "Ne + Ni must equal N (850 + 100 != 1000)" in str(info.value)

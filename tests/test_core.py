@@ -203,10 +203,198 @@ def test_huge_apical_drive_gives_no_nan(small_config):
     state = draw_initial_state(cfg, 0)
     state["J"][: cfg["Ne"], : cfg["Ne"]] = 100.0  # drive far past e^z overflow
     np.fill_diagonal(state["J"], 0.0)
+    core = Network.from_arrays(cfg, **state)
+    ref = ReferenceNetwork.from_arrays(cfg, **state)
+    for _ in range(2):
+        assert_same_trial(core.train_iteration(record=True), ref.train_iteration(record=True))
+        assert_same_weights(core, ref)
+    assert np.all(np.isfinite(core.J)) and np.all(np.isfinite(core.Jout))
+    # the weights stayed at the bound: the overflowing sigmoid was reached
+    assert np.count_nonzero(core.J[: cfg["Ne"], : cfg["Ne"]] == 100.0) > 0
+    np.testing.assert_allclose(core.short_test(), ref.short_test(), rtol=0, atol=WEIGHT_TOL)
+
+
+# -- potentials exactly at a threshold ---------------------------------------------
+# H0 (somatic and apical spikes, the somatic window) is strict, H1 (the burst
+# window) is not: a state whose potential or trace lands exactly on the
+# threshold tells them apart, which a drawn state practically never does.
+
+def silent_state(cfg, **arrays):
+    """An explicit state whose weights are all zero except those given."""
+    state = {name: np.zeros(shape) for name, shape in expected_shapes(cfg).items()}
+    state["I_clock"] = clock(cfg["I"], cfg["T"])
+    state["targets"] = draw_initial_state(cfg, 0)["targets"]
+    state.update(arrays)
+    return state
+
+
+def threshold_case(name, small_config):
+    """A config and a state in which one compartment sits exactly at 0.
+
+    ``soma``: no input and ``h = 0``, so ``Vsoma`` stays 0.  ``apical_proximal``:
+    ``J = 0`` and ``h = href = 0``, so ``VapicRec`` is 0 (the distal compartment
+    is held below by its context drive).  ``apical_distal``: the context drive
+    cancels ``href``, so ``Vapic`` is 0 (``VapicRec`` is ``a href < 0``).  In the
+    apical cases the soma spikes, so an apical spike would make bursts.
+    """
+    base = dict(n_contexts=1, sigma_Jrec=0.0, sigma_wrec=0.0, sigma_basal_cont=0.0,
+                eta_bias=0.0)
+    ones = np.ones((40, 1))
+    if name == "soma":
+        cfg = small_config(h=0.0, href=-5.0, sigma_apical_cont=0.0, **base)
+        return cfg, silent_state(cfg)
+    j_in = np.full((40, 4), 20.0)
+    if name == "apical_proximal":
+        cfg = small_config(h=0.0, href=0.0, sigma_apical_cont=1.0, **base)
+        return cfg, silent_state(cfg, j_in=j_in, j_apical_cont=-ones)
+    cfg = small_config(h=0.0, href=-5.0, sigma_apical_cont=1.0, **base)
+    return cfg, silent_state(cfg, j_in=j_in, j_apical_cont=5.0 * ones)
+
+
+@pytest.mark.parametrize("name", ["soma", "apical_proximal", "apical_distal"])
+def test_a_potential_exactly_at_threshold_does_not_spike(name, small_config):
+    cfg, state = threshold_case(name, small_config)
     for impl in IMPLEMENTATIONS:
         net = impl.from_arrays(cfg, **state)
-        net.train_iteration()
-        assert np.all(np.isfinite(net.J)) and np.all(np.isfinite(net.Jout))
+        for apical_factor in (0.0, 1.0):
+            trial = net.run_trial(0, apical_factor)
+            if name == "soma":
+                assert trial.S_soma.sum() == 0, impl.__name__
+            else:
+                assert trial.S_soma.sum() > 0, impl.__name__
+                assert trial.S_wind.sum() == 0, (impl.__name__, "an apical spike at 0")
+    core = Network.from_arrays(cfg, **state)
+    ref = ReferenceNetwork.from_arrays(cfg, **state)
+    for _ in range(2):
+        assert_same_trial(core.train_iteration(record=True), ref.train_iteration(record=True))
+        assert_same_weights(core, ref)
+
+
+def one_event_trace(cfg):
+    """``B_filt`` (or ``S_filt_soma``) one bin after a first event: ``1 - beta*``."""
+    return 1.0 - math.exp(-cfg["dt"] / cfg["tau_star"])
+
+
+def trial_numbers(impl, cfg, state):
+    net = impl.from_arrays(cfg, **state)
+    trials = [net.train_iteration(record=True), net.run_trial(0, 1.0), net.run_trial(1, 0.0)]
+    return [a for t in trials for a in (t.S_soma, t.S_wind, t.outputs)] + [net.J]
+
+
+def differs(a, b):
+    return any(not np.array_equal(x, y) for x, y in zip(a, b))
+
+
+@pytest.mark.parametrize("key, other", [
+    # H1: a burst trace exactly at the threshold opens the window ...
+    ("burstThreshold", math.inf),
+    # ... H0: a somatic trace exactly at the threshold does not.
+    ("somaticThreshold", -math.inf),
+])
+def test_a_trace_exactly_at_threshold(key, other, small_config):
+    exact = one_event_trace(small_config())
+    cfg = small_config(**{key: exact})
+    # One ulp away on the side where the result must change: the same set of
+    # traces opens the window as at `exact` only if the comparison is wrong.
+    cfg_near = small_config(**{key: float(np.nextafter(exact, other))})
+    state = draw_initial_state(cfg, 4)
+    results = {impl: trial_numbers(impl, cfg, state) for impl in IMPLEMENTATIONS}
+    near = {impl: trial_numbers(impl, cfg_near, state) for impl in IMPLEMENTATIONS}
+    for impl in IMPLEMENTATIONS:
+        assert differs(results[impl], near[impl]), (impl.__name__, key)
+    for a, b in zip(results[Network], results[ReferenceNetwork]):
+        np.testing.assert_allclose(a, b, rtol=0, atol=WEIGHT_TOL)
+
+
+# -- pinning ---------------------------------------------------------------------
+def pinned_by_hand(J, Ne):
+    """Spec section 5: inhibitory rows 0, E->E in [0, 100], I->E in [-100, 0], no diagonal."""
+    J = J.copy()
+    J[Ne:, :] = 0.0
+    J[:Ne, :Ne] = np.minimum(np.maximum(J[:Ne, :Ne], 0.0), 100.0)
+    J[:Ne, Ne:] = np.minimum(np.maximum(J[:Ne, Ne:], -100.0), 0.0)
+    J[np.arange(len(J)), np.arange(len(J))] = 0.0
+    return J
+
+
+def unpinned_state(cfg, seed=8):
+    """A drawn state whose ``J`` breaks every sign constraint, some weights at the bounds.
+
+    A few excitatory neurons get a strongly negative clock drive: they never
+    spike, so their rows never learn and only the pinning before the first
+    trial can clean them.
+    """
+    N, Ne = cfg["N"], cfg["Ne"]
+    state = draw_initial_state(cfg, seed)
+    J = np.random.default_rng(seed).normal(0.0, 80.0, size=(N, N))
+    J[0, 1:3] = [100.0, 100.5]
+    J[0, Ne:Ne + 3] = [-100.0, -100.5, 2.0]
+    np.fill_diagonal(J, 7.0)
+    J[Ne:, :] = 5.0
+    state["J"] = J
+    state["j_in"][:4] = -1000.0
+    return state
+
+
+@pytest.mark.parametrize("impl", IMPLEMENTATIONS, ids=lambda c: c.__name__)
+def test_drawn_recurrent_weights_are_pinned(impl, small_config):
+    # Spec section 2: J is pinned once before training, so a drawn state is.
+    cfg = small_config(sigma_Jrec=200.0)  # most weights beyond the bounds before pinning
+    Ne = cfg["Ne"]
+    J = impl.from_seed(cfg, 0).J
+    np.testing.assert_array_equal(J, pinned_by_hand(J, Ne))
+    assert np.count_nonzero(J[:Ne, :Ne] == 100.0) > 0
+    assert np.count_nonzero(J[:Ne, Ne:] == -100.0) > 0
+
+
+def test_first_training_trial_pins_an_unpinned_state(small_config):
+    cfg = small_config()
+    state = unpinned_state(cfg)
+    expected = pinned_by_hand(state["J"], cfg["Ne"])
+    assert expected[0, 1] == 100.0 and expected[0, cfg["Ne"]] == -100.0
+    assert np.any(state["J"][:4, :4].diagonal() != 0)
+    for impl in IMPLEMENTATIONS:
+        net = impl.from_arrays(cfg, **state)
+        np.testing.assert_array_equal(net.J, state["J"])  # kept as given until training
+        net.train_iteration(eta=0.0)  # no learning: J is exactly the pinned state
+        np.testing.assert_array_equal(net.J, expected, err_msg=impl.__name__)
+
+
+def test_training_from_an_unpinned_state_matches_the_oracle(small_config):
+    cfg = small_config()
+    state = unpinned_state(cfg)
+    core = Network.from_arrays(cfg, **state)
+    ref = ReferenceNetwork.from_arrays(cfg, **state)
+    for _ in range(2):
+        assert_same_trial(core.train_iteration(record=True), ref.train_iteration(record=True))
+        assert_same_weights(core, ref)
+    np.testing.assert_array_equal(core.J, pinned_by_hand(core.J, cfg["Ne"]))
+
+
+def test_without_pinning_an_unpinned_state_is_kept(small_config):
+    cfg = small_config(pin=False)
+    state = unpinned_state(cfg)
+    for impl in IMPLEMENTATIONS:
+        net = impl.from_arrays(cfg, **state)
+        net.train_iteration(eta=0.0)
+        np.testing.assert_array_equal(net.J, state["J"], err_msg=impl.__name__)
+
+
+# Every SIMD path: the vector kernels hold the bounds of whole chunks of
+# columns in registers, the scalar one reads them per column.
+@pytest.mark.parametrize("path", ["scalar", "default", None], ids=["scalar", "default", "best"])
+def test_learned_weights_reach_the_bounds_and_stop_there(path, small_config):
+    cfg = small_config(eta=1e4)  # large enough to drive rows to both bounds at once
+    Ne = cfg["Ne"]
+    try:
+        _core.select_kernels(path)
+        core, ref = run_side_by_side(cfg, seed=11, iterations=2)
+    finally:
+        _core.select_kernels()
+    J = core.J
+    assert np.count_nonzero(J[:Ne, :Ne] == 100.0) > 0
+    assert np.count_nonzero(J[:Ne, Ne:] == -100.0) > 0
+    np.testing.assert_array_equal(J, pinned_by_hand(J, Ne))
 
 
 # -- explicit states -------------------------------------------------------------
@@ -241,7 +429,7 @@ def test_from_arrays_rejects_bad_state(name, value, message, get_vector):
 def test_from_arrays_reports_every_problem(get_vector):
     cfg, arrays, _ = get_vector("small_fig1")
     arrays = dict(arrays, J=np.zeros((2, 2)), w=np.zeros((2, 2)))
-    with pytest.raises(StateError) as info:
+    with pytest.raises(StateError, match="invalid initial state") as info:
         Network.from_arrays(cfg, **arrays)
     assert "J: shape" in str(info.value) and "w: shape" in str(info.value)
 

@@ -38,6 +38,28 @@ def lines_with_style(ax, linestyle):
     return [line for line in ax.get_lines() if line.get_linestyle() == linestyle]
 
 
+def assert_outputs_over_targets(ax, artifact, outputs, targets):
+    """Each drawn output point lies at the bin of the target it is compared with.
+
+    Output column ``c`` is bin ``c + 1`` (``output_first_bin``): at every x
+    where an output is drawn, the target drawn in the same colour at the same
+    x is ``targets[o][x]``, and the output is ``outputs[o][x - 1]``.
+    """
+    dashed, solid = lines_with_style(ax, "--"), lines_with_style(ax, "-")
+    assert len(dashed) == len(solid) == len(targets)
+    first = artifact["output_first_bin"]
+    assert first == 1
+    for o, (target, output) in enumerate(zip(dashed, solid)):
+        assert target.get_color() == output.get_color()
+        target_at = dict(zip(np.asarray(target.get_xdata()).tolist(), target.get_ydata()))
+        x = np.asarray(output.get_xdata())
+        np.testing.assert_array_equal(x, np.arange(first, first + len(outputs[o])))
+        np.testing.assert_array_equal(output.get_ydata(), [outputs[o][b - first] for b in x])
+        np.testing.assert_array_equal([target_at[b] for b in x.tolist()],
+                                      [targets[o][b] for b in x])
+        np.testing.assert_array_equal(target.get_ydata(), targets[o])
+
+
 def test_backend_is_left_alone(artifact):
     before = matplotlib.get_backend()
     plots.plot_panel(artifact)
@@ -60,20 +82,15 @@ def test_panel_layout(artifact):
 
 def test_panel_outputs_over_targets_aligned_in_time(artifact):
     top = plots.plot_panel(artifact).axes[0]
-    targets = lines_with_style(top, "--")
     outputs = lines_with_style(top, "-")
-    O, T = artifact["config"]["O"], artifact["config"]["T"]
-    assert len(targets) == len(outputs) == O
-    for o, (target, output) in enumerate(zip(targets, outputs)):
-        assert target.get_color() == output.get_color()
+    T = artifact["config"]["T"]
+    for target in lines_with_style(top, "--"):
         np.testing.assert_array_equal(target.get_xdata(), np.arange(T))
-        # Output column c is bin c + 1: drawn at its own bin, not one early.
-        np.testing.assert_array_equal(output.get_xdata(), np.arange(1, T - 2))
-        np.testing.assert_array_equal(output.get_ydata(),
-                                      artifact["outputs"]["teacher_on"][0][o])
-        np.testing.assert_array_equal(target.get_ydata(), artifact["targets"][0][o])
+    # Output column c is bin c + 1: drawn at its own bin, not one early.
+    assert_outputs_over_targets(top, artifact, artifact["outputs"]["teacher_on"][0],
+                                artifact["targets"][0])
     colours = {to_rgba(line.get_color()) for line in outputs}
-    assert len(colours) == O
+    assert len(colours) == artifact["config"]["O"]
     assert to_rgba(plotting.SPIKE_COLOUR) not in colours
     assert to_rgba(plotting.BURST_COLOUR) not in colours
 
@@ -96,10 +113,17 @@ def test_three_row_variant(artifact):
     figure = plots.plot_three_rows(artifact)
     assert figure.get_size_inches() == pytest.approx((12 * CM, 12 * CM))
     context, trajectories, raster = figure.axes
-    np.testing.assert_array_equal(context.get_lines()[0].get_ydata(),
-                                  artifact["context_trace"][0][0])
-    assert len(lines_with_style(trajectories, "--")) == artifact["config"]["O"]
-    assert len(raster.get_lines()) == 2
+    T = artifact["config"]["T"]
+    trace = context.get_lines()[0]
+    np.testing.assert_array_equal(trace.get_xdata(), np.arange(T))
+    np.testing.assert_array_equal(trace.get_ydata(), artifact["context_trace"][0][0])
+    assert_outputs_over_targets(trajectories, artifact, artifact["outputs"]["teacher_on"][0],
+                                artifact["targets"][0])
+    spikes, bursts = raster.get_lines()
+    np.testing.assert_array_equal(np.column_stack([spikes.get_ydata(), spikes.get_xdata()]),
+                                  [pair for pair in artifact["spikes"] if pair[0] < 50])
+    np.testing.assert_array_equal(np.column_stack([bursts.get_ydata(), bursts.get_xdata()]),
+                                  [pair for pair in artifact["bursts"] if pair[0] < 50])
 
 
 def test_training_curves(artifact):
@@ -135,7 +159,10 @@ def test_null_values_are_drawn_as_gaps(artifact):
     data["inner_error"][0] = None
     line = plots.plot_training(data).axes[0].get_lines()[0]
     assert np.isnan(line.get_ydata()[0])
-    plots.plot_across_seeds([data, artifact])
+    # Across seeds a null is left out of the mean, not spread over it.
+    mean = plots.plot_across_seeds([data, artifact]).axes[0].get_lines()[0].get_ydata()
+    assert mean[0] == artifact["outer_mse"][0][0]
+    assert mean[1] == pytest.approx((data["outer_mse"][1][0] + artifact["outer_mse"][1][0]) / 2)
 
 
 def png_size(path):

@@ -53,8 +53,13 @@ class Experiment:
 
     @property
     def preset(self) -> str:
-        """Configuration preset the figure starts from (its folder's ``preset.json``)."""
-        return self.name
+        """Configuration preset the figure starts from.
+
+        The package's ``PRESET`` (its own ``preset.json`` is named after the
+        folder), so that a catalog line may also reuse another figure's
+        folder under a new name.
+        """
+        return getattr(importlib.import_module(self.package), "PRESET", self.name)
 
     @property
     def protocol(self) -> Callable[..., dict]:

@@ -7,3 +7,5 @@ curves and the outer MSE across seeds.
 """
 
 SUMMARY = "the paper's Figure 1: a network learns a 3-D trajectory"
+#: The configuration preset the figure starts from.
+PRESET = "fig1"

@@ -7,3 +7,5 @@ the full-context and turn-off tests of each context with the teacher off;
 """
 
 SUMMARY = "the paper's Figure 2: a context signal selects one of two learned trajectories"
+#: The configuration preset the figure starts from.
+PRESET = "fig2"
