@@ -61,7 +61,10 @@ __all__ = [
 
 #: Version of the artifact layout written by this package; every version from
 #: 1 up to it is read (2 added ``context_tests``, the Figure 2 tests; 3 added
-#: ``diverged_at``).
+#: ``diverged_at``).  ``data_sha256`` and ``inputs``, written only by the
+#: ``trajectory`` figure, came within version 3: no artifact of an earlier
+#: figure changes, and an older lttb, which cannot read them, does not know
+#: that figure either.
 SCHEMA_VERSION = 3
 SCHEMA_NAME = "artifact.schema.json"
 SUMMARY_NAME = "summary.json"
@@ -156,8 +159,8 @@ def utc_now() -> str:
 
 
 def build_artifact(figure: str, cfg: Mapping[str, Any], result: Mapping[str, Any],
-                   wall_seconds: float, *, runtime: Mapping[str, str] | None = None
-                   ) -> dict[str, Any]:
+                   wall_seconds: float, *, runtime: Mapping[str, str] | None = None,
+                   data_sha256: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Assemble a seed's artifact from a protocol result.
 
     Parameters
@@ -173,6 +176,10 @@ def build_artifact(figure: str, cfg: Mapping[str, Any], result: Mapping[str, Any
         Wall-clock time of the protocol.
     runtime : mapping, optional
         How the engine ran (see :func:`platform_info`).
+    data_sha256 : mapping, optional
+        Name -> SHA-256 of each data array the protocol was given (the files
+        of ``lttb-reproduce trajectory``, :func:`lttb.arrays_io.array_sha256`);
+        recorded as ``data_sha256`` after ``config``.
 
     Returns
     -------
@@ -192,6 +199,10 @@ def build_artifact(figure: str, cfg: Mapping[str, Any], result: Mapping[str, Any
         "figure": str(figure),
         "seed": int(result["seed"]),
         "config": dict(cfg),
+    }
+    if data_sha256:
+        artifact["data_sha256"] = dict(data_sha256)
+    artifact |= {
         "schedule": dict(result["schedule"]),
         "wall_seconds": float(wall_seconds),
     }
@@ -433,7 +444,7 @@ def read_artifact(path: str | os.PathLike) -> dict[str, Any]:
 
 
 def read_header(path: str | os.PathLike) -> dict[str, Any]:
-    """The ``figure``, ``config`` and ``schedule`` of an artifact, without full validation.
+    """The ``figure``, ``config``, ``schedule`` (and ``data_sha256``) of an artifact, cheaply.
 
     For comparing many artifacts with a run cheaply; :func:`read_artifact`
     is the one that vouches for a file.
@@ -452,7 +463,12 @@ def read_header(path: str | os.PathLike) -> dict[str, Any]:
     if not (isinstance(data, dict) and isinstance(data.get("figure"), str)
             and isinstance(data.get("config"), dict) and isinstance(data.get("schedule"), dict)):
         raise ArtifactError("has no figure, config and schedule", path)
-    return {key: data[key] for key in ("figure", "config", "schedule")}
+    header = {key: data[key] for key in ("figure", "config", "schedule")}
+    if "data_sha256" in data:
+        header["data_sha256"] = data["data_sha256"]
+    return header
+
+
 def _cut_short(text: str, pos: int) -> bool:
     """Whether a JSON error at `pos` looks like the end of a truncated file.
 
@@ -473,7 +489,8 @@ def _refuse_constant(name: str):
 
 # --------------------------------------------------------------------------- comparing
 
-def same_run(artifact: Mapping[str, Any], figure: str, cfg: Mapping[str, Any]) -> list[str]:
+def same_run(artifact: Mapping[str, Any], figure: str, cfg: Mapping[str, Any],
+             data_sha256: Mapping[str, str] | None = None) -> list[str]:
     """How an existing artifact differs from the run about to be made.
 
     Parameters
@@ -483,13 +500,15 @@ def same_run(artifact: Mapping[str, Any], figure: str, cfg: Mapping[str, Any]) -
     figure : str
     cfg : mapping
         The complete configuration of the new run.
+    data_sha256 : mapping, optional
+        Digests of the new run's data arrays (its files), by name.
 
     Returns
     -------
     list of str
         Empty when the artifact was made by the same figure protocol, with the
-        same configuration and schedule; otherwise what differs (configuration
-        keys are named).
+        same configuration, schedule and data files; otherwise what differs
+        (configuration keys and data files are named).
     """
     differences = []
     if artifact["figure"] != figure:
@@ -500,6 +519,12 @@ def same_run(artifact: Mapping[str, Any], figure: str, cfg: Mapping[str, Any]) -
         differences.append("config keys " + ", ".join(keys))
     if artifact["schedule"] != schedule_of(cfg):
         differences.append("schedule")
+    # A changed file is a changed run, as a changed configuration is.
+    old_data, new_data = artifact.get("data_sha256") or {}, dict(data_sha256 or {})
+    names = [name for name in dict.fromkeys([*new_data, *old_data])
+             if old_data.get(name) != new_data.get(name)]
+    if names:
+        differences.append("data files " + ", ".join(f"--{name}" for name in names))
     return differences
 
 

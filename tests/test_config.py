@@ -117,10 +117,10 @@ def test_read_schema_unknown_name():
 # --------------------------------------------------------------------------- presets
 
 def test_list_presets():
-    assert list_presets() == ["fig1", "fig2"]
+    assert list_presets() == ["fig1", "fig2", "trajectory"]
 
 
-@pytest.mark.parametrize("name", ["fig1", "fig2"])
+@pytest.mark.parametrize("name", ["fig1", "fig2", "trajectory"])
 def test_preset_files_hold_exactly_the_config_keys(name):
     raw = json.loads(preset_path(name).read_text(encoding="utf-8"))
     assert list(raw) == list(PROPERTIES)

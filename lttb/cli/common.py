@@ -236,14 +236,19 @@ def config_problem(prefix: str, exc: ConfigError) -> UsageError:
     return UsageError(f"{prefix}:\n  " + "\n  ".join(lines))
 
 
-def load_for(args: argparse.Namespace, spec: Experiment) -> dict[str, Any]:
+def load_for(args: argparse.Namespace, spec: Experiment,
+             sizes: dict[str, Any] | None = None) -> dict[str, Any]:
     """The validated configuration of a figure command: preset, ``--config``, overrides.
 
     The figure's own check (``check_config`` of its protocol) runs too, so a
     configuration the protocol cannot run is refused before anything is
-    written.
+    written.  `sizes` (set by data files, e.g. ``T`` and ``O``) override the
+    preset, ``--config`` and ``--set`` (check them first:
+    :func:`lttb.cli.datafiles.check_sizes`).
     """
     overrides = overrides_of(args)
+    if sizes:
+        overrides.update(sizes)
     # A Path is always read as a file, never mistaken for a preset name.
     source: Any = Path(args.config) if args.config is not None else spec.preset
     try:

@@ -15,7 +15,8 @@ from ..experiments.catalog import Experiment
 from ..model.engines import openmp_enabled
 from ..run.sweep import plan_figure
 from .common import (DEFAULT_RESULTS, PROG, check_memory, check_writable_dir, count_seeds,
-                     load_for, out_dir, say, seeds_of)
+                     load_for, out_dir, overrides_of, say, seeds_of)
+from .datafiles import check_sizes, read_data_files
 from .execute import check_scheduler, execute, open_backend, resume_plan
 from .report import finish
 
@@ -36,13 +37,16 @@ def run_figure(args: argparse.Namespace) -> int:
         Bad input, before anything is written (exit status 2).
     """
     spec: Experiment = args.figure
-    cfg = load_for(args, spec)
+    # Data files first: their sizes are part of the configuration.
+    data, sizes = read_data_files(args, spec)
+    check_sizes(overrides_of(args), sizes, args, spec)
+    cfg = load_for(args, spec, sizes)
     check_scheduler(args)
     check_memory(args, count_seeds(args), cfg, unit="seeds")
     seeds = seeds_of(args)
     out = out_dir(args.out, DEFAULT_RESULTS / spec.name)
     check_writable_dir(out, "--out")
-    plan = plan_figure(spec.name, cfg, seeds)
+    plan = plan_figure(spec.name, cfg, seeds, data=data)
     skip = resume_plan(plan, out, args)
 
     openmp = openmp_enabled()

@@ -14,6 +14,7 @@ from .._version import __version__
 from ..experiments.catalog import Experiment, experiments, names
 from .common import (DEFAULT_RESULTS, DEFAULT_SEEDS, PROG, Parser, add_run_options,
                      non_negative_int, positive_int, seed_list)
+from .datafiles import add_data_options
 
 __all__ = ["build_parser", "add_sweep_parser", "REPLOT", "SWEEP", "DEFAULT_RETRIES"]
 
@@ -60,6 +61,7 @@ def _add_figure_parser(subparsers, spec: Experiment) -> None:
     parser.add_argument("--out", metavar="DIR",
                         help=f"output directory (default ./{DEFAULT_RESULTS.as_posix()}/{spec.name})")
     add_run_options(parser, base=spec.preset, where="", unit="seeds")
+    add_data_options(parser, spec)
     parser.set_defaults(figure=spec)
 
 

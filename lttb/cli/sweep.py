@@ -28,7 +28,7 @@ from ..experiments.catalog import experiment
 from ..model.engines import openmp_enabled
 from ..run.sweep import parse_grid, plan_sweep
 from .common import (DEFAULT_RESULTS, check_memory, check_writable_dir, config_problem,
-                     count_seeds, out_dir, overrides_of, say, seeds_of)
+                     count_seeds, out_dir, overrides_of, say, seeds_of, UsageError)
 from .execute import check_scheduler, execute, open_backend, resume_plan
 from .report import write_sweep_results
 
@@ -69,6 +69,11 @@ def run_sweep_command(args: argparse.Namespace) -> int:
         run or written), 130 interrupted.
     """
     spec = experiment(args.sweep_figure)
+    if spec.data_files:
+        # A sweep has no options for files; the figure's own command has.
+        raise UsageError(f"sweep {spec.name}: this figure reads files "
+                         f"({', '.join('--' + name for name in spec.data_files)}), which sweep "
+                         f"does not take; run 'lttb-reproduce {spec.name}' with --set instead")
     overrides = overrides_of(args)
     try:
         grid = parse_grid(args.grid)

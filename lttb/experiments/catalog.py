@@ -21,6 +21,7 @@ __all__ = ["CATALOG", "Experiment", "experiment", "experiments", "names", "resul
 CATALOG: dict[str, str] = {
     "fig1": "lttb.experiments.fig1",
     "fig2": "lttb.experiments.fig2",
+    "trajectory": "lttb.experiments.trajectory",
 }
 
 #: The figure whose results and plots an artifact of an unknown figure uses.
@@ -50,6 +51,23 @@ class Experiment:
     def summary(self) -> str:
         """One line for ``--help``."""
         return importlib.import_module(self.package).SUMMARY
+
+    @property
+    def data_files(self) -> dict[str, dict]:
+        """Files the figure's command reads besides the configuration.
+
+        ``DATA_FILES`` of the package, or empty: option name (``--NAME
+        FILE``) -> ``required`` (bool), ``columns`` (the configuration key
+        its number of columns sets; its rows, one per bin, set ``T``) and
+        ``help``.  Their arrays reach the protocol as keyword arguments of
+        the same names (see :mod:`lttb.experiments.trajectory`).
+        """
+        return dict(getattr(importlib.import_module(self.package), "DATA_FILES", {}))
+
+    @property
+    def min_bins(self) -> int:
+        """Fewest rows (bins) a data file may have (``MIN_BINS`` of the package, or 4)."""
+        return int(getattr(importlib.import_module(self.package), "MIN_BINS", 4))
 
     @property
     def preset(self) -> str:

@@ -104,7 +104,7 @@ class Network:
 
     # -- construction --------------------------------------------------------
     @classmethod
-    def from_seed(cls, cfg, seed, *, engine=None):
+    def from_seed(cls, cfg, seed, *, engine=None, targets=None, inputs=None):
         """Draw the initial state from a seeded generator.
 
         Parameters
@@ -115,8 +115,26 @@ class Network:
             The network's only source of randomness.
         engine : str, optional
             Engine name (default :attr:`default_engine`).
+        targets : array_like, shape (n_contexts, O, T), optional
+            Target trajectories of one's own, used as given (no rescaling),
+            instead of the random ones.
+        inputs : array_like, shape (I, T), optional
+            Input sequence of the context trials (real values, dense),
+            instead of the clock.
+
+        Every other array is the one the same seed draws without `targets`
+        and `inputs` (:func:`lttb.model.state.draw_initial_state`).
+
+        Raises
+        ------
+        StateError
+            When `targets` or `inputs` does not fit the configuration (shape,
+            real dtype, finite values).
         """
-        return cls(cfg, draw_initial_state(cfg, seed), engine)
+        state = draw_initial_state(cfg, seed, targets=targets, inputs=inputs)
+        if targets is not None or inputs is not None:
+            state = check_arrays(cfg, state)
+        return cls(cfg, state, engine)
 
     @classmethod
     def from_arrays(cls, cfg, *, J, w, j_in, j_targ, Jout, Bias, j_basal_cont,

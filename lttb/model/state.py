@@ -70,7 +70,7 @@ def target_trajectories(rng, n_contexts, O, T, dt):
     return targets
 
 
-def draw_initial_state(cfg, seed):
+def draw_initial_state(cfg, seed, *, targets=None, inputs=None):
     """Draw a network's initial state (spec sections 2 and 3).
 
     Parameters
@@ -79,6 +79,15 @@ def draw_initial_state(cfg, seed):
         A validated configuration (:func:`lttb.load_config`).
     seed : int, numpy.random.SeedSequence or numpy.random.Generator
         Source of randomness; only this generator is used.
+    targets : array_like, shape (n_contexts, O, T), optional
+        Target trajectories of one's own, used as given (no rescaling), in
+        place of the random ones.  The random ones are still drawn, and
+        thrown away, so that every other array is the one the same seed
+        gives without `targets` (the sparsification of ``p_sparse_cont``
+        is drawn after the targets).
+    inputs : array_like, shape (I, T), optional
+        Input sequence ``I_clock`` (any real values), in place of the
+        published clock; nothing is drawn for it either way.
 
     Returns
     -------
@@ -88,6 +97,9 @@ def draw_initial_state(cfg, seed):
         (:func:`pin_weights`: sign constraints, no inhibitory rows, zero
         diagonal) only when ``cfg["pin"]`` is true; with pinning off it is
         the raw draw, diagonal included, as the Figure 2 notebook leaves it.
+        Given `targets` and `inputs` are copied as they are; their shapes,
+        types and values are checked (and made float64) by
+        :func:`check_arrays`, not here.
     """
     rng = np.random.default_rng(seed)
     N, Ne, I, O, T = cfg["N"], cfg["Ne"], cfg["I"], cfg["O"], cfg["T"]
@@ -105,8 +117,11 @@ def draw_initial_state(cfg, seed):
     state["j_targ"][Ne:, :] = 0.0
     if cfg["pin"]:
         pin_weights(state["J"], Ne)
-    state["I_clock"] = clock(I, T)
-    state["targets"] = target_trajectories(rng, n_ctx, O, T, cfg["dt"])
+    state["I_clock"] = clock(I, T) if inputs is None else np.array(inputs)
+    # Drawn even when targets are given: skipping the draw would shift every
+    # later draw of the generator (the p_sparse_cont masks below).
+    drawn = target_trajectories(rng, n_ctx, O, T, cfg["dt"])
+    state["targets"] = drawn if targets is None else np.array(targets)
     p = cfg["p_sparse_cont"]
     if p > 0:
         # The Figure 2 notebook drops each target and context weight with

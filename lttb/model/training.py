@@ -137,7 +137,8 @@ def _finite_weights(net) -> bool:
 
 def run_schedule(cfg: Mapping[str, Any], seed: int, progress: Progress | None = None,
                  *, network_cls: type = Network,
-                 extra_tests: Callable[[Any], Mapping[str, Any]] | None = None) -> dict[str, Any]:
+                 extra_tests: Callable[[Any], Mapping[str, Any]] | None = None,
+                 targets: Any = None, inputs: Any = None) -> dict[str, Any]:
     """Train one network with the schedule of its configuration, then test it.
 
     The schedule (spec section 7): ``epochs`` epochs of ``iters_per_epoch``
@@ -168,11 +169,17 @@ def run_schedule(cfg: Mapping[str, Any], seed: int, progress: Progress | None = 
         ``extra_tests(net) -> mapping`` run on the trained network after
         :func:`full_test`; its keys are added to the result (e.g.
         :func:`lttb.experiments.fig2.protocol.context_tests`).
+    targets : array_like, shape (n_contexts, O, T), optional
+        Target trajectories to learn, used as given, instead of the random
+        ones of the seed (see :meth:`lttb.model.Network.from_seed`).
+    inputs : array_like, shape (I, T), optional
+        Input sequence of every trial (real values), instead of the clock.
 
     Returns
     -------
     dict
-        Plain data: ``seed``, ``schedule``, ``targets``, ``contexts``,
+        Plain data: ``seed``, ``schedule``, ``targets`` (those trained on),
+        ``contexts``,
         ``output_first_bin``, ``test_iterations``, ``outer_mse`` (per test
         point, per context), ``inner_error``, ``diverged_at`` (only for a
         run that diverged: the iteration after which it stopped), the keys
@@ -183,7 +190,11 @@ def run_schedule(cfg: Mapping[str, Any], seed: int, progress: Progress | None = 
     if seed < 0:
         raise ValueError(f"seed must be >= 0 (got {seed})")
     schedule = schedule_of(cfg)
-    net = network_cls.from_seed(cfg, np.random.SeedSequence(seed))
+    # Only what is given is passed on, so that a network_cls whose from_seed
+    # takes no arrays keeps working.
+    given = {name: value for name, value in (("targets", targets), ("inputs", inputs))
+             if value is not None}
+    net = network_cls.from_seed(cfg, np.random.SeedSequence(seed), **given)
 
     # Decayed by repeated multiplication, as the original does, so that the
     # rates are bit-identical to its epoch loop.

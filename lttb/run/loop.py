@@ -62,7 +62,8 @@ class RunReport:
         return not self.failed and not self.interrupted
 
 
-def check_result(task: SweepTask, figure: str, artifact: Any) -> str | None:
+def check_result(task: SweepTask, figure: str, artifact: Any,
+                 data_sha256: Mapping[str, str] | None = None) -> str | None:
     """Why a returned artifact is not the one `task` should have made, if so."""
     if not isinstance(artifact, dict):
         return f"the task returned {type(artifact).__name__}, not an artifact"
@@ -75,7 +76,7 @@ def check_result(task: SweepTask, figure: str, artifact: Any) -> str | None:
     if artifact["lttb_version"] != __version__:
         return (f"the worker runs lttb {artifact['lttb_version']}, this is lttb "
                 f"{__version__}")
-    differences = _artifacts.same_run(artifact, figure, task.cfg)
+    differences = _artifacts.same_run(artifact, figure, task.cfg, data_sha256)
     if differences:
         return "the artifact is not of this task: " + "; ".join(differences)
     return None
@@ -88,13 +89,19 @@ class _Arguments(Mapping):
     tuples (each with its configuration) of every task at once.
     """
 
-    def __init__(self, todo: dict, protocol: Callable, figure: str, queue) -> None:
+    def __init__(self, todo: dict, protocol: Callable, figure: str, queue,
+                 data: Mapping[str, Any] | None = None) -> None:
         self.todo, self.protocol, self.figure, self.queue = todo, protocol, figure, queue
+        self.data = dict(data or {})
 
     def __getitem__(self, key):
         item = self.todo[key]
         progress = None if self.queue is None else QueueProgress(self.queue, key)
-        return (self.protocol, self.figure, dict(item.cfg), item.seed, progress)
+        arguments = (self.protocol, self.figure, dict(item.cfg), item.seed, progress)
+        # Data arrays (small: bins x columns) go with every task, so that any
+        # worker, local or Dask, has them; a plan without data keeps the
+        # five arguments of a task entry point that takes none.
+        return arguments + (self.data,) if self.data else arguments
 
     def __iter__(self):
         return iter(self.todo)
@@ -177,7 +184,8 @@ def run_tasks(plan: Sweep, out_dir: str | os.PathLike, backend, *,
                 manager = SyncManager(ctx=get_context(START_METHOD))
                 manager.start(init_helper, (os.getpid(),))
                 queue = manager.Queue()
-        arguments = _Arguments(todo, protocol, plan.figure, queue)
+        arguments = _Arguments(todo, protocol, plan.figure, queue, plan.data)
+        digests = plan.data_sha256
         priorities = {key: item.cost for key, item in todo.items()}
         tick = None if queue is None else (lambda: drain(queue, bars))
         outcomes = backend.run(task, arguments, retries=retries, priorities=priorities,
@@ -189,7 +197,7 @@ def run_tasks(plan: Sweep, out_dir: str | os.PathLike, backend, *,
                 item = todo[outcome.key]
                 reason = outcome.error
                 if reason is None:
-                    reason = check_result(item, plan.figure, outcome.value)
+                    reason = check_result(item, plan.figure, outcome.value, digests)
                 if reason is None:
                     try:
                         directory = out_dir / item.dirname

@@ -73,8 +73,8 @@ def plan_workers(n_tasks: int, jobs: int | None = None, threads: int | None = No
 
 
 def plan_resume(out_dir: str | os.PathLike, figure: str, cfg: Mapping[str, Any],
-                seeds: Sequence[int]) -> tuple[list[int], list[int], dict[int, str],
-                                               dict[int, str]]:
+                seeds: Sequence[int], *, data_sha256: Mapping[str, str] | None = None
+                ) -> tuple[list[int], list[int], dict[int, str], dict[int, str]]:
     """Decide which seeds a resumed run can keep.
 
     Parameters
@@ -85,6 +85,10 @@ def plan_resume(out_dir: str | os.PathLike, figure: str, cfg: Mapping[str, Any],
     cfg : mapping
         Complete configuration of the run.
     seeds : sequence of int
+    data_sha256 : mapping, optional
+        Digests of the run's data files (:attr:`lttb.run.sweep.Sweep.data_sha256`):
+        an artifact made from other files is a conflict, as one of another
+        configuration is.
 
     Returns
     -------
@@ -112,7 +116,7 @@ def plan_resume(out_dir: str | os.PathLike, figure: str, cfg: Mapping[str, Any],
             todo.append(seed)
             redo[seed] = exc.reason
             continue
-        differences = _artifacts.same_run(artifact, figure, cfg)
+        differences = _artifacts.same_run(artifact, figure, cfg, data_sha256)
         if differences:
             conflicts[seed] = "; ".join(differences)
             todo.append(seed)

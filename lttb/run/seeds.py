@@ -68,7 +68,8 @@ def run_seeds(figure: str, cfg: Mapping[str, Any], seeds: Sequence[int],
               out_dir: str | os.PathLike, *, jobs: int | None = None,
               threads: int | None = None, skip: Sequence[int] = (), quiet: bool = False,
               protocol: Callable | None = None, task: Callable | None = None,
-              backend: Backend | None = None, retries: int = 2) -> SeedReport:
+              backend: Backend | None = None, retries: int = 2,
+              data: Mapping[str, Any] | None = None) -> SeedReport:
     """Run seeds of a figure and write one artifact per seed into `out_dir`.
 
     Parameters
@@ -98,6 +99,10 @@ def run_seeds(figure: str, cfg: Mapping[str, Any], seeds: Sequence[int],
         Where the seeds run (default: local worker processes).
     retries : int
         Extra attempts of a seed whose worker died.
+    data : mapping, optional
+        Name -> 2-D array given to the protocol of every seed as keyword
+        arguments, e.g. ``{"targets": T x O}`` for the ``trajectory``
+        figure; every artifact records their SHA-256 (``data_sha256``).
 
     Returns
     -------
@@ -111,7 +116,7 @@ def run_seeds(figure: str, cfg: Mapping[str, Any], seeds: Sequence[int],
     """
     from ..model.engines import openmp_enabled
 
-    plan = plan_figure(figure, cfg, seeds)
+    plan = plan_figure(figure, cfg, seeds, data=data)
     skip_set = set(skip)
     kept = [t for t in plan.tasks if t.seed in skip_set]
     own = backend is None

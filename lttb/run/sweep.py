@@ -36,8 +36,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .. import artifacts as _artifacts
 from .._version import __version__
+from ..arrays_io import array_sha256
 from ..config import (ConfigError, derive_sizes, format_value, load_config, parse_override,
                       schedule_of)
 from ..stats import mean_sd
@@ -242,6 +245,11 @@ class Sweep:
         Point directory name -> complete configuration.
     tasks : list of SweepTask
         Points in grid order, seeds within each point.
+    data : dict
+        Name -> array given to every task's protocol as a keyword argument
+        (the files of ``lttb-reproduce trajectory``); empty for the papers'
+        figures.  The arrays travel with each task to its worker, so they
+        reach local processes and Dask workers alike.
     """
 
     figure: str
@@ -250,6 +258,12 @@ class Sweep:
     points: list
     configs: dict
     tasks: list = field(default_factory=list)
+    data: dict = field(default_factory=dict)
+
+    @property
+    def data_sha256(self) -> dict[str, str]:
+        """Name -> SHA-256 of each data array (:func:`lttb.arrays_io.array_sha256`)."""
+        return {name: array_sha256(array) for name, array in self.data.items()}
 
 
 def plan_sweep(figure: str, grid: Mapping[str, Sequence[Any]], seeds: Sequence[int], *,
@@ -338,7 +352,8 @@ def plan_sweep(figure: str, grid: Mapping[str, Sequence[Any]], seeds: Sequence[i
                  seeds=[int(s) for s in seeds], points=points, configs=configs, tasks=tasks)
 
 
-def plan_figure(figure: str, cfg: Mapping[str, Any], seeds: Sequence[int]) -> Sweep:
+def plan_figure(figure: str, cfg: Mapping[str, Any], seeds: Sequence[int],
+                data: Mapping[str, Any] | None = None) -> Sweep:
     """A figure run as a sweep of one point: its seeds, artifacts directly in the output.
 
     Parameters
@@ -348,6 +363,10 @@ def plan_figure(figure: str, cfg: Mapping[str, Any], seeds: Sequence[int]) -> Sw
     cfg : mapping
         The complete, validated configuration.
     seeds : sequence of int
+    data : mapping, optional
+        Name -> 2-D array passed to the protocol of every seed as a keyword
+        argument (e.g. ``targets`` of the ``trajectory`` figure), and
+        recorded in every artifact by its SHA-256.
 
     Returns
     -------
@@ -357,8 +376,10 @@ def plan_figure(figure: str, cfg: Mapping[str, Any], seeds: Sequence[int]) -> Sw
     """
     cfg = dict(cfg)
     tasks = [SweepTask(point={}, dirname="", seed=int(seed), cfg=cfg) for seed in seeds]
+    arrays = {str(name): np.array(value, dtype=np.float64)
+              for name, value in (data or {}).items()}
     return Sweep(figure=figure, grid={}, seeds=[int(s) for s in seeds], points=[{}],
-                 configs={"": cfg}, tasks=tasks)
+                 configs={"": cfg}, tasks=tasks, data=arrays)
 
 
 def _one_per_value(errors: list[tuple[str | None, str]]) -> list[tuple[str | None, str]]:
@@ -399,6 +420,7 @@ def foreign_artifacts(out_dir: str | os.PathLike, plan: Sweep) -> dict[str, str]
         places = {child.name: plan.configs.get(child.name)
                   for child in sorted(out_dir.iterdir())
                   if child.is_dir() and _artifacts.find_artifacts(child)}
+    digests = plan.data_sha256
     for dirname, cfg in places.items():
         for path in _artifacts.find_artifacts(out_dir / dirname):
             relpath = path.relative_to(out_dir).as_posix()
@@ -409,7 +431,7 @@ def foreign_artifacts(out_dir: str | os.PathLike, plan: Sweep) -> dict[str, str]
             if cfg is None:
                 found[relpath] = "its point is not in this grid"
                 continue
-            differences = _artifacts.same_run(data, plan.figure, cfg)
+            differences = _artifacts.same_run(data, plan.figure, cfg, digests)
             if differences:
                 found[relpath] = "; ".join(differences)
     return found
@@ -448,7 +470,8 @@ def plan_sweep_resume(out_dir: str | os.PathLike, sweep: Sweep
             continue
         by_seed = {task.seed: task for task in tasks}
         kept, _todo, redone, conflicting = plan_resume(directory, sweep.figure,
-                                                       sweep.configs[dirname], list(by_seed))
+                                                       sweep.configs[dirname], list(by_seed),
+                                                       data_sha256=sweep.data_sha256)
         keep.extend(by_seed[seed] for seed in kept)
         redo.update({by_seed[seed]: why for seed, why in redone.items()})
         conflicts.update({by_seed[seed]: why for seed, why in conflicting.items()})

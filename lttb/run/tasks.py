@@ -11,6 +11,7 @@ from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 from .. import artifacts as _artifacts
+from ..arrays_io import array_sha256
 
 __all__ = ["seed_task", "QueueProgress"]
 
@@ -40,7 +41,7 @@ class QueueProgress:
 
 
 def seed_task(protocol: Callable, figure: str, cfg: Mapping[str, Any], seed: int,
-              queue=None) -> dict[str, Any]:
+              queue=None, data: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Run one seed's protocol and return its artifact (runs in a worker).
 
     Parameters
@@ -56,6 +57,10 @@ def seed_task(protocol: Callable, figure: str, cfg: Mapping[str, Any], seed: int
     queue : QueueProgress or queue-like, optional
         Where progress goes: a :class:`QueueProgress` as it is, a bare queue
         as ``(seed, iteration, total, latest_mse)`` tuples.
+    data : mapping, optional
+        Name -> 2-D array, passed to the protocol as keyword arguments and
+        recorded in the artifact by SHA-256 (``data_sha256``), computed
+        here from the arrays the protocol receives.
 
     Returns
     -------
@@ -70,6 +75,9 @@ def seed_task(protocol: Callable, figure: str, cfg: Mapping[str, Any], seed: int
     else:
         progress = QueueProgress(queue, seed)
     start = time.perf_counter()
-    result = protocol(dict(cfg), seed, progress=progress)
+    data = dict(data or {})
+    result = protocol(dict(cfg), seed, progress=progress, **data)
     wall = time.perf_counter() - start
-    return _artifacts.build_artifact(figure, cfg, result, wall, runtime=runtime_info())
+    digests = {name: array_sha256(array) for name, array in data.items()}
+    return _artifacts.build_artifact(figure, cfg, result, wall, runtime=runtime_info(),
+                                     data_sha256=digests or None)
