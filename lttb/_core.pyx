@@ -13,9 +13,10 @@ whatever the team, so the results are too.
 """
 
 from cython.parallel cimport parallel, threadid
-from libc.math cimport exp, INFINITY
+from libc.math cimport exp, sqrt, INFINITY
 from libc.stdint cimport uintptr_t
 from libc.stdlib cimport calloc, free, malloc
+from libc.string cimport memcpy
 
 cdef extern from "_kernels.h" nogil:
     double _dot "lttb_dot"(const double* x, const double* y, Py_ssize_t n)
@@ -162,6 +163,9 @@ cdef struct Trial:
     Params p
     lttb_step_consts c
     int N, Ne, T, n_in, O, n_ctx, n_drive, n_rows_plastic
+    # The last bin whose read-out is computed (T - 3 in a test, T - 2 in
+    # training, T - 1 in the closed loop, whose fix reads the newest trace).
+    int last_readout
     bint record, use_w, use_J, use_JT, learn_J, learn_out, learn_bias, dense_in
     # Weights, inputs and outputs.
     double* J
@@ -292,8 +296,13 @@ cdef inline bint _row_changed(const double* M, int k, int n) noexcept nogil:
     return False
 
 
-cdef void _run(Trial* tr, int tid, int nt) noexcept nogil:
-    # The bins of one trial, as thread tid of a team of nt.
+cdef void _run(Trial* tr, int tid, int nt, bint begin, int t0, int t1) noexcept nogil:
+    # Loop iterations t0 .. t1-1 (steps k = t+1) of one trial, as thread tid
+    # of a team of nt; with `begin`, first the trial's start (state, bounds,
+    # input drives, first read-out).  A trial is one call over 0 .. T-3; the
+    # closed loop calls it once per bin, on one thread, with the input and
+    # context of the bin written in between (everything that lasts from bin
+    # to bin lives in the trial's memory, not in locals).
     #
     # Each thread owns a range of neurons: it steps them, updates their
     # drives and their plastic rows of J, all in its own block of memory.
@@ -389,29 +398,31 @@ cdef void _run(Trial* tr, int tid, int nt) noexcept nogil:
     cdef double yk, lo_i, hi_i, n_updates = 0.0
     cdef lttb_team* team = tr.team
 
-    for i in range(n_own):
-        VapicRec[i] = c.h
-        Vapic[i] = c.h
-        Vsoma[i] = c.h
-    for j in range(N):
-        if not p.pin:
-            lo[j] = -INFINITY
-            hi[j] = INFINITY
-        elif j < Ne:
-            lo[j] = 0.0
-            hi[j] = 100.0
-        else:
-            lo[j] = -100.0
-            hi[j] = 0.0
-    if nt == 1:
-        tr.SR = SR_own  # alone, the thread's own traces are every neuron's
-    if dense_in:
-        lttb_input_drives(j_in_T + r0, N, inputs_T, n_in, 1, T - 1, in_drives, in_stride, n_own)
-    if tid == 0 and (p.plastic or 1 <= T - 3):
-        _readout(tr, 1)
-    lttb_team_barrier(team, nt)  # the first step rewrites what read-out reads
+    if begin:
+        for i in range(n_own):
+            VapicRec[i] = c.h
+            Vapic[i] = c.h
+            Vsoma[i] = c.h
+        for j in range(N):
+            if not p.pin:
+                lo[j] = -INFINITY
+                hi[j] = INFINITY
+            elif j < Ne:
+                lo[j] = 0.0
+                hi[j] = 100.0
+            else:
+                lo[j] = -100.0
+                hi[j] = 0.0
+        if nt == 1:
+            tr.SR = SR_own  # alone, the thread's own traces are every neuron's
+        if dense_in:
+            lttb_input_drives(j_in_T + r0, N, inputs_T, n_in, 1, T - 1, in_drives, in_stride,
+                              n_own)
+        if tid == 0 and 1 <= tr.last_readout:
+            _readout(tr, 1)
+        lttb_team_barrier(team, nt)  # the first step rewrites what read-out reads
 
-    for t in range(T - 2):
+    for t in range(t0, t1):
         k = t + 1
         # ---- plasticity, first half: what needs the state before step k
         n_rows = 0
@@ -513,7 +524,7 @@ cdef void _run(Trial* tr, int tid, int nt) noexcept nogil:
 
         # The read-out of the next bin reads the traces just written and
         # nothing below changes them: it overlaps the drive updates.
-        if tid == 0 and t + 1 < T - 2 and (p.plastic or k + 1 <= T - 3):
+        if tid == 0 and k + 1 <= tr.last_readout:
             _readout(tr, k + 1)
 
         # ---- recurrent drives at bin k+1 from the spike events; rows about
@@ -570,14 +581,13 @@ cdef void _run(Trial* tr, int tid, int nt) noexcept nogil:
                     lo[i] = lo_i
                     hi[i] = hi_i
         lttb_team_barrier(team, nt)
-    tr.row_updates[8 * tid] = n_updates
+    tr.row_updates[8 * tid] = tr.row_updates[8 * tid] + n_updates
 
 
-cdef int _run_team(Trial* tr, int n_threads, double* stats3) noexcept nogil:
-    # Lay out the memory of a team of n_threads, run the trial on it and
-    # collect the statistics; return 0 when out of memory, -1 when the team
-    # that ran was not that size (nothing was changed then but J's pinning).
-    cdef int N = tr.N, q, i, r0, n_q
+cdef void* _layout(Trial* tr, int n_threads) noexcept nogil:
+    # Allocate and lay out the memory of a team of n_threads (zeroed); return
+    # the block to free (and free tr.in_drives), NULL when out of memory.
+    cdef int N = tr.N, q
     cdef size_t L_max = 0, L, S = _round8(N)
     for q in range(n_threads):
         L = _round8(_own_end(tr, q, n_threads) - _own_start(tr, q, n_threads))
@@ -590,14 +600,14 @@ cdef int _run_team(Trial* tr, int n_threads, double* stats3) noexcept nogil:
     cdef size_t total = head + ints + 512 + <size_t> n_threads * tr.block_size
     cdef void* raw = calloc(total + 512, sizeof(double))
     if raw == NULL:
-        return 0
+        return NULL
     tr.in_stride = L_max
     tr.in_drives = NULL
     if tr.dense_in:
         tr.in_drives = <double*> malloc(<size_t> n_threads * tr.T * L_max * sizeof(double))
         if tr.in_drives == NULL:
             free(raw)
-            return 0
+            return NULL
     cdef double* base = <double*> ((<uintptr_t> raw + 4095) & ~(<uintptr_t> 4095))
     tr.team = <lttb_team*> base
     tr.row_updates = base + 16
@@ -607,8 +617,20 @@ cdef int _run_team(Trial* tr, int n_threads, double* stats3) noexcept nogil:
     tr.blocks = base + head + ints + 512
     tr.planned = n_threads
     tr.ran = 1
+    return raw
+
+
+cdef int _run_team(Trial* tr, int n_threads, double* stats3) noexcept nogil:
+    # Lay out the memory of a team of n_threads, run the trial on it and
+    # collect the statistics; return 0 when out of memory, -1 when the team
+    # that ran was not that size (nothing was changed then but J's pinning).
+    cdef int q, i, r0, n_q
+    cdef size_t L
+    cdef void* raw = _layout(tr, n_threads)
+    if raw == NULL:
+        return 0
     with parallel(num_threads=n_threads):
-        _run(tr, threadid(), lttb_team_size())
+        _run(tr, threadid(), lttb_team_size(), True, 0, tr.T - 2)
     free(tr.in_drives)
     if not tr.ran:
         free(raw)
@@ -627,6 +649,118 @@ cdef int _run_team(Trial* tr, int n_threads, double* stats3) noexcept nogil:
         stats3[2] = stats3[2] + tr.row_updates[8 * q]
     free(raw)
     return 1
+
+
+cdef int _prepare(Trial* trp, dict params,
+                  double[:, ::1] J,
+                  const double[:, ::1] wT,
+                  const double[:, ::1] JT,
+                  double[:, ::1] Jout,
+                  double[::1] Bias,
+                  const double[:, ::1] j_in_T,
+                  const double[:, ::1] inputs_T,
+                  const double[:, ::1] j_targ_T,
+                  const double[:, ::1] y_T,
+                  const double[:, ::1] j_apical_cont_T,
+                  const double[:, ::1] j_basal_cont_T,
+                  const double[:, ::1] cont_T,
+                  signed char[:, ::1] rec_soma,
+                  signed char[:, ::1] rec_wind,
+                  double[:, ::1] Y_out) except -1:
+    # Check the arrays of one trial against its parameters (see run_trial)
+    # and fill in the Trial that points into them (they must outlive it).
+    cdef Params p = params
+    cdef int N = p.N, Ne = p.Ne, T = p.T
+    cdef int n_in = j_in_T.shape[0], O = j_targ_T.shape[0], n_ctx = cont_T.shape[1]
+
+    if J.shape[0] != N or J.shape[1] != N:
+        raise ValueError("J must be N x N")
+    cdef bint use_w = wT.shape[0] > 0
+    if use_w and (wT.shape[0] != N or wT.shape[1] != N):
+        raise ValueError("wT must be N x N or empty")
+    cdef bint learn_J = p.plastic and p.eta != 0.0
+    cdef bint use_J = learn_J or not p.J_zero
+    cdef bint use_JT = JT.shape[0] > 0 and not learn_J and use_J
+    if JT.shape[0] > 0 and (JT.shape[0] != N or JT.shape[1] != N):
+        raise ValueError("JT must be N x N or empty")
+    if Jout.shape[0] != O or Jout.shape[1] != N or Bias.shape[0] != O:
+        raise ValueError("Jout must be O x N and Bias O")
+    if inputs_T.shape[0] != T or inputs_T.shape[1] != n_in or j_in_T.shape[1] != N:
+        raise ValueError("j_in_T must be I x N and inputs_T T x I")
+    if y_T.shape[0] != T or y_T.shape[1] != O or j_targ_T.shape[1] != N:
+        raise ValueError("j_targ_T must be O x N and y_T T x O")
+    if (cont_T.shape[0] != T or n_ctx < 1
+            or j_apical_cont_T.shape[0] != n_ctx or j_apical_cont_T.shape[1] != N
+            or j_basal_cont_T.shape[0] != n_ctx or j_basal_cont_T.shape[1] != N):
+        raise ValueError("context weights must be n_contexts x N and cont_T T x n_contexts")
+    cdef bint record = rec_soma.shape[0] > 0
+    if record and (rec_soma.shape[0] != T or rec_soma.shape[1] != N
+                   or rec_wind.shape[0] != T or rec_wind.shape[1] != N):
+        raise ValueError("recording arrays must be T x N")
+    if Y_out.shape[0] != T or Y_out.shape[1] != O:
+        raise ValueError("Y_out must be T x O")
+    if T < 4 or Ne > N or Ne < 0 or N < 1:
+        raise ValueError("inconsistent sizes")
+    if p.threads < 1:
+        raise ValueError("threads must be at least 1")
+
+    trp.p = p
+    trp.N = N
+    trp.Ne = Ne
+    trp.T = T
+    trp.n_in = n_in
+    trp.O = O
+    trp.n_ctx = n_ctx
+    trp.record = record
+    trp.use_w = use_w
+    trp.use_J = use_J
+    trp.use_JT = use_JT
+    trp.learn_J = learn_J
+    trp.learn_out = p.plastic and p.eta_out != 0.0
+    trp.learn_bias = p.plastic and p.eta_bias != 0.0
+    trp.J = &J[0, 0]
+    trp.wT = &wT[0, 0] if use_w else NULL
+    trp.JT = &JT[0, 0] if use_JT else NULL
+    trp.Jout = &Jout[0, 0]
+    trp.Bias = &Bias[0]
+    trp.j_in_T = &j_in_T[0, 0] if n_in > 0 else NULL
+    trp.inputs_T = &inputs_T[0, 0] if n_in > 0 else NULL
+    trp.dense_in = _dense_inputs(trp.inputs_T, T, n_in)
+    trp.j_targ_T = &j_targ_T[0, 0]
+    trp.y_T = &y_T[0, 0]
+    trp.j_apical_cont_T = &j_apical_cont_T[0, 0]
+    trp.j_basal_cont_T = &j_basal_cont_T[0, 0]
+    trp.cont_T = &cont_T[0, 0]
+    trp.rec_soma = &rec_soma[0, 0] if record else NULL
+    trp.rec_wind = &rec_wind[0, 0] if record else NULL
+    trp.Y = &Y_out[0, 0]
+
+    trp.c.a = p.a
+    trp.c.one_a = 1.0 - p.a
+    trp.c.c_rec = (1.0 - p.a) * p.h
+    trp.c.h = p.h
+    trp.c.href = p.href
+    trp.c.b = p.b
+    trp.c.Vreset = p.Vreset
+    trp.c.VresetApic = p.VresetApic
+    trp.c.thr_soma = p.somaticThreshold
+    trp.c.thr_burst = p.burstThreshold
+    trp.c.burst_current = p.burst_current
+    trp.c.reset_softening = p.reset_softening
+    trp.c.bs = p.beta_s
+    trp.c.one_bs = 1.0 - p.beta_s
+    trp.c.bst = p.beta_star
+    trp.c.one_bst = 1.0 - p.beta_star
+    trp.c.bW = p.beta_W
+    trp.c.one_bW = 1.0 - p.beta_W
+    trp.c.apical_factor = p.apical_factor
+    trp.c.reset0 = p.Vreset / (1.0 + p.reset_softening * 0.0)
+    trp.c.reset1 = p.Vreset / (1.0 + p.reset_softening * 1.0)
+    trp.c.stats = p.plastic  # the inner error is a training trial's
+    trp.n_rows_plastic = Ne if p.pin else N  # without pinning every row learns
+    trp.n_drive = N
+    trp.last_readout = T - 2 if p.plastic else T - 3
+    return 0
 
 
 def run_trial(dict params,
@@ -693,98 +827,14 @@ def run_trial(dict params,
         over the trial (for the inner error) and, given a third element, the
         number of plastic row updates (a measure of the work done).
     """
-    cdef Params p = params
-    cdef int N = p.N, Ne = p.Ne, T = p.T
-    cdef int n_in = j_in_T.shape[0], O = j_targ_T.shape[0], n_ctx = cont_T.shape[1]
-    cdef int i, j
-
-    if J.shape[0] != N or J.shape[1] != N:
-        raise ValueError("J must be N x N")
-    cdef bint use_w = wT.shape[0] > 0
-    if use_w and (wT.shape[0] != N or wT.shape[1] != N):
-        raise ValueError("wT must be N x N or empty")
-    cdef bint learn_J = p.plastic and p.eta != 0.0
-    cdef bint use_J = learn_J or not p.J_zero
-    cdef bint use_JT = JT.shape[0] > 0 and not learn_J and use_J
-    if JT.shape[0] > 0 and (JT.shape[0] != N or JT.shape[1] != N):
-        raise ValueError("JT must be N x N or empty")
-    if Jout.shape[0] != O or Jout.shape[1] != N or Bias.shape[0] != O:
-        raise ValueError("Jout must be O x N and Bias O")
-    if inputs_T.shape[0] != T or inputs_T.shape[1] != n_in or j_in_T.shape[1] != N:
-        raise ValueError("j_in_T must be I x N and inputs_T T x I")
-    if y_T.shape[0] != T or y_T.shape[1] != O or j_targ_T.shape[1] != N:
-        raise ValueError("j_targ_T must be O x N and y_T T x O")
-    if (cont_T.shape[0] != T or n_ctx < 1
-            or j_apical_cont_T.shape[0] != n_ctx or j_apical_cont_T.shape[1] != N
-            or j_basal_cont_T.shape[0] != n_ctx or j_basal_cont_T.shape[1] != N):
-        raise ValueError("context weights must be n_contexts x N and cont_T T x n_contexts")
-    cdef bint record = rec_soma.shape[0] > 0
-    if record and (rec_soma.shape[0] != T or rec_soma.shape[1] != N
-                   or rec_wind.shape[0] != T or rec_wind.shape[1] != N):
-        raise ValueError("recording arrays must be T x N")
-    if Y_out.shape[0] != T or Y_out.shape[1] != O or stats.shape[0] < 2:
-        raise ValueError("Y_out must be T x O and stats 2")
-    if T < 4 or Ne > N or Ne < 0 or N < 1:
-        raise ValueError("inconsistent sizes")
-    if p.threads < 1:
-        raise ValueError("threads must be at least 1")
-
     cdef Trial tr
-    tr.p = p
-    tr.N = N
-    tr.Ne = Ne
-    tr.T = T
-    tr.n_in = n_in
-    tr.O = O
-    tr.n_ctx = n_ctx
-    tr.record = record
-    tr.use_w = use_w
-    tr.use_J = use_J
-    tr.use_JT = use_JT
-    tr.learn_J = learn_J
-    tr.learn_out = p.plastic and p.eta_out != 0.0
-    tr.learn_bias = p.plastic and p.eta_bias != 0.0
-    tr.J = &J[0, 0]
-    tr.wT = &wT[0, 0] if use_w else NULL
-    tr.JT = &JT[0, 0] if use_JT else NULL
-    tr.Jout = &Jout[0, 0]
-    tr.Bias = &Bias[0]
-    tr.j_in_T = &j_in_T[0, 0] if n_in > 0 else NULL
-    tr.inputs_T = &inputs_T[0, 0] if n_in > 0 else NULL
-    tr.dense_in = _dense_inputs(tr.inputs_T, T, n_in)
-    tr.j_targ_T = &j_targ_T[0, 0]
-    tr.y_T = &y_T[0, 0]
-    tr.j_apical_cont_T = &j_apical_cont_T[0, 0]
-    tr.j_basal_cont_T = &j_basal_cont_T[0, 0]
-    tr.cont_T = &cont_T[0, 0]
-    tr.rec_soma = &rec_soma[0, 0] if record else NULL
-    tr.rec_wind = &rec_wind[0, 0] if record else NULL
-    tr.Y = &Y_out[0, 0]
-
-    tr.c.a = p.a
-    tr.c.one_a = 1.0 - p.a
-    tr.c.c_rec = (1.0 - p.a) * p.h
-    tr.c.h = p.h
-    tr.c.href = p.href
-    tr.c.b = p.b
-    tr.c.Vreset = p.Vreset
-    tr.c.VresetApic = p.VresetApic
-    tr.c.thr_soma = p.somaticThreshold
-    tr.c.thr_burst = p.burstThreshold
-    tr.c.burst_current = p.burst_current
-    tr.c.reset_softening = p.reset_softening
-    tr.c.bs = p.beta_s
-    tr.c.one_bs = 1.0 - p.beta_s
-    tr.c.bst = p.beta_star
-    tr.c.one_bst = 1.0 - p.beta_star
-    tr.c.bW = p.beta_W
-    tr.c.one_bW = 1.0 - p.beta_W
-    tr.c.apical_factor = p.apical_factor
-    tr.c.reset0 = p.Vreset / (1.0 + p.reset_softening * 0.0)
-    tr.c.reset1 = p.Vreset / (1.0 + p.reset_softening * 1.0)
-    tr.c.stats = p.plastic  # the inner error is a training trial's
-    tr.n_rows_plastic = Ne if p.pin else N  # without pinning every row learns
-    tr.n_drive = N
+    _prepare(&tr, params, J, wT, JT, Jout, Bias, j_in_T, inputs_T, j_targ_T, y_T,
+             j_apical_cont_T, j_basal_cont_T, cont_T, rec_soma, rec_wind, Y_out)
+    if stats.shape[0] < 2:
+        raise ValueError("stats must hold 2 values")
+    cdef Params p = tr.p
+    cdef int N = tr.N, Ne = tr.Ne, i, j
+    cdef bint learn_J = tr.learn_J
 
     # Threads beyond one per eight rows with drives would have nothing to
     # do; without OpenMP there is one.  (At most 32: their counters share
@@ -826,3 +876,297 @@ def run_trial(dict params,
     stats[1] = stats3[1]
     if stats.shape[0] > 2:
         stats[2] = stats3[2]
+
+
+
+# ------------------------------------------------------------------ Figure 3
+# The environment of FIG3.md section 1 and the closed loop of section 4: both
+# networks and the environment in lock-step, bin by bin, without the GIL.
+# The environment is a few lines of arithmetic; the networks' bins are the
+# trial loop's own (_run, one bin per call, on one thread).
+
+cdef struct Env:
+    double bx, by, gx, gy    # button and food
+    double move              # dt / dx: the agent moves by move * action
+    double r_lock, r_targ
+    double lo, hi, width     # encoder range per coordinate and bump width
+    int res                  # bumps per coordinate
+
+
+cdef int _env_from(Env* env, dict params, const double[::1] button,
+                   const double[::1] food) except -1:
+    if button.shape[0] != 2 or food.shape[0] != 2:
+        raise ValueError("button and food must be 2-vectors")
+    env.bx = button[0]
+    env.by = button[1]
+    env.gx = food[0]
+    env.gy = food[1]
+    env.move = <double> params["dt"] / <double> params["dx"]
+    env.r_lock = params["r_lock"]
+    env.r_targ = params["r_targ"]
+    env.res = params["res"]
+    env.lo = -<double> params["extent"]
+    env.hi = params["extent"]
+    if env.res < 2 or not env.hi > 0.0:
+        raise ValueError("res must be at least 2 and extent positive")
+    env.width = (env.hi - env.lo) / env.res  # not the centre spacing: as published
+    return 0
+
+
+cdef inline void _encode(const Env* env, double v, double* out) noexcept nogil:
+    # Gaussian bumps of one coordinate, clipped to the range.
+    cdef int i
+    cdef double mu, d
+    if v < env.lo:
+        v = env.lo
+    elif v > env.hi:
+        v = env.hi
+    for i in range(env.res):
+        mu = env.lo + (env.hi - env.lo) * i / (env.res - 1)
+        d = v - mu
+        out[i] = exp(-(d * d) / (2.0 * env.width * env.width))
+
+
+cdef void _observe(const Env* env, const double* pos, double* obs) noexcept nogil:
+    # food-x, food-y, button-x, button-y, relative to the agent
+    _encode(env, env.gx - pos[0], obs)
+    _encode(env, env.gy - pos[1], obs + env.res)
+    _encode(env, env.bx - pos[0], obs + 2 * env.res)
+    _encode(env, env.by - pos[1], obs + 3 * env.res)
+
+
+cdef inline double _norm(double x, double y) noexcept nogil:
+    return sqrt(x * x + y * y)
+
+
+cdef double _env_step(const Env* env, double* pos, int* locked, const double* action,
+                      double* obs, int* env_done) noexcept nogil:
+    # One move (FIG3.md section 1): position, lock, observation; the reward.
+    cdef double d_g, d_b, r
+    pos[0] = pos[0] + env.move * action[0]
+    pos[1] = pos[1] + env.move * action[1]
+    d_g = _norm(env.gx - pos[0], env.gy - pos[1])
+    d_b = _norm(env.bx - pos[0], env.by - pos[1])
+    locked[0] = 1 if (locked[0] and d_b > env.r_lock) else 0
+    if locked[0]:
+        r = 0.0
+    else:
+        r = env.r_targ / d_g
+        if r > 1.0:
+            r = 1.0
+    env_done[0] = 1 if (d_g < env.r_targ and not locked[0]) else 0
+    _observe(env, pos, obs)
+    return r
+
+
+cdef inline bint _reaches_button(const Env* env, const double* pos) noexcept nogil:
+    # The loop's own flag (btn_on), from the position before the move.
+    return _norm(pos[0] - env.bx, pos[1] - env.by) < env.r_lock
+
+
+cdef inline bint _reaches_food(const Env* env, const double* pos) noexcept nogil:
+    return _norm(env.gx - pos[0], env.gy - pos[1]) < env.r_targ
+
+
+def observe(dict env_params, double[::1] button, double[::1] food, double[::1] pos,
+            double[::1] obs):
+    """The observation at ``pos`` (FIG3.md section 1) into ``obs``, for tests."""
+    cdef Env env
+    _env_from(&env, env_params, button, food)
+    if pos.shape[0] != 2 or obs.shape[0] != 4 * env.res:
+        raise ValueError("pos must be a 2-vector and obs 4 * res values")
+    _observe(&env, &pos[0], &obs[0])
+
+
+def env_script(dict env_params, double[::1] button, double[::1] food,
+               const double[:, ::1] actions, double[:, ::1] obs, double[::1] rewards,
+               signed char[::1] locked, signed char[::1] env_done, signed char[::1] done,
+               double[:, ::1] positions):
+    """The compiled environment driven by scripted actions, for tests.
+
+    The same environment step and bookkeeping as :func:`run_closed_loop`,
+    with ``actions[t]`` as the action of loop iteration ``t``.  Fills one
+    row per iteration run (observation after the move, reward, lock, the
+    environment's end flag, the loop's end flag, position) and returns
+    ``(iterations, t_button, t_food)``; the times are -1 when never reached.
+    """
+    cdef Env env
+    _env_from(&env, env_params, button, food)
+    cdef int n = actions.shape[0], res4 = 4 * env.res, t
+    if (actions.shape[1] != 2 or obs.shape[0] < n or obs.shape[1] != res4
+            or rewards.shape[0] < n or locked.shape[0] < n or env_done.shape[0] < n
+            or done.shape[0] < n or positions.shape[0] < n or positions.shape[1] != 2):
+        raise ValueError("output arrays must hold one row per action")
+    cdef double pos[2]
+    cdef int lock = 1, ended = 0, btn_on = 0, t_button = -1, t_food = -1
+    pos[0] = 0.0
+    pos[1] = 0.0
+    for t in range(n):
+        if not btn_on and _reaches_button(&env, pos):
+            btn_on = 1
+            t_button = t
+        rewards[t] = _env_step(&env, pos, &lock, &actions[t, 0], &obs[t, 0], &ended)
+        positions[t, 0] = pos[0]
+        positions[t, 1] = pos[1]
+        locked[t] = lock
+        env_done[t] = ended
+        done[t] = 1 if ended or (btn_on and _reaches_food(&env, pos)) else 0
+        if btn_on and _reaches_food(&env, pos):
+            t_food = t
+        if done[t]:
+            return t + 1, t_button, t_food
+    return n, t_button, t_food
+
+
+def run_closed_loop(dict params_low, dict params_high, tuple low, tuple high,
+                    dict env_params, double[::1] button, double[::1] food, int readout_lag,
+                    double[:, ::1] inputs_T, double[:, ::1] cont_low_T,
+                    const double[:, ::1] cont_high_T,
+                    double[:, ::1] Y_low, double[:, ::1] Y_high,
+                    signed char[:, ::1] rec_soma, signed char[:, ::1] rec_wind,
+                    signed char[::1] contexts, double[:, ::1] high_out,
+                    double[:, ::1] actions, double[:, ::1] positions, double[::1] rewards):
+    """One closed-loop episode of Figure 3 (FIG3.md section 4), in place.
+
+    Both networks run ``T = params['T']`` bins (``max_T``) without
+    plasticity, one bin each per loop iteration, on one thread, with the
+    environment stepped between the bins in C.  Iteration ``t``: the high
+    read-out chooses the low network's context (the first one when its
+    output 0 is strictly larger, else the second); the latest observation
+    is the input of bin ``t + 1`` of both networks; both step; the low
+    read-out is the action; the environment moves.
+
+    Parameters
+    ----------
+    params_low, params_high : dict
+        As for :func:`run_trial`, with ``T = max_T``, ``plastic = 0`` and
+        ``apical_factor = 0`` (the loop checks the first two).
+    low, high : tuple
+        ``(J, wT, JT, Jout, Bias, j_in_T, j_targ_T, y_T, j_apical_cont_T,
+        j_basal_cont_T)`` of each network, as for :func:`run_trial` (``y_T``
+        zero, T x O).
+    env_params : dict
+        ``dt, dx, r_lock, r_targ, res, extent`` (FIG3.md section 1).
+    button, food : (2,) float64
+    readout_lag : int
+        2: the context and the action read the traces of bin ``t`` (as
+        published); 0: the newest, bins ``t + 1`` and ``t + 2``.
+    inputs_T : (T, 4 res) float64, zero
+        Receives the input of every bin (the same for both networks).
+    cont_low_T, cont_high_T : (T, 2), (T, n_contexts_high) float64, zero
+        The low network's context of every bin is written into the first;
+        the second stays as given.
+    Y_low, Y_high : (T, 2) float64
+        Receive the read-outs of bins ``0 .. T-1`` (bin 0: the bias).
+    rec_soma, rec_wind : (T, N_low) or (0, N_low) int8
+        The low network's spikes and burst windows, bin-major; empty for none.
+    contexts : (T-2,) int8
+        Receives the index of the low network's context at each iteration.
+    high_out, actions, positions : (T-2, 2) float64
+        Receive the high read-out used, the action and the position after it.
+    rewards : (T-2,) float64
+
+    Returns
+    -------
+    tuple of int
+        ``(iterations, t_button, t_food)``, the times -1 when never reached.
+    """
+    cdef Trial tl, th
+    if len(low) != 10 or len(high) != 10:
+        raise ValueError("low and high must hold 10 arrays each")
+    _prepare(&tl, params_low, low[0], low[1], low[2], low[3], low[4], low[5], inputs_T,
+             low[6], low[7], low[8], low[9], cont_low_T, rec_soma, rec_wind, Y_low)
+    # the high network records nothing
+    _prepare(&th, params_high, high[0], high[1], high[2], high[3], high[4], high[5],
+             inputs_T, high[6], high[7], high[8], high[9], cont_high_T, rec_soma[0:0],
+             rec_wind[0:0], Y_high)
+    tl.in_drives = NULL
+    th.in_drives = NULL
+    cdef Env env
+    _env_from(&env, env_params, button, food)
+    cdef int T = tl.T, n_max = tl.T - 2, res4 = 4 * env.res
+    if th.T != T or tl.p.plastic or th.p.plastic:
+        raise ValueError("both networks must run T = max_T bins without plasticity")
+    if tl.n_in != res4 or th.n_in != res4 or tl.O != 2 or th.O != 2 or tl.n_ctx != 2:
+        raise ValueError("Figure 3 networks: I = 4 res, O = 2, two low contexts")
+    if readout_lag != 0 and readout_lag != 2:
+        raise ValueError("readout_lag must be 2 (as published) or 0")
+    if (contexts.shape[0] < n_max or high_out.shape[0] < n_max or high_out.shape[1] != 2
+            or actions.shape[0] < n_max or actions.shape[1] != 2
+            or positions.shape[0] < n_max or positions.shape[1] != 2
+            or rewards.shape[0] < n_max):
+        raise ValueError("output arrays must hold T - 2 rows")
+    # The inputs are written bin by bin: never the all-bins input drives.
+    tl.dense_in = False
+    th.dense_in = False
+    # Both read-outs up to bin T-1: the fix reads the action of the last
+    # iteration there.
+    tl.last_readout = T - 1
+    th.last_readout = T - 1
+    cdef void* raw_l = NULL
+    cdef void* raw_h = NULL
+    cdef double pos[2]
+    cdef double obs[256]
+    cdef double* obs_p = obs
+    cdef double* obs_heap = NULL
+    cdef const double* yh
+    cdef const double* a
+    cdef int t, o, lock = 1, ended = 0, btn_on = 0, t_button = -1, t_food = -1
+    cdef int n = n_max, ctx, lag_c, lag_a
+    cdef bint near
+    if res4 > 256:
+        obs_heap = <double*> malloc(res4 * sizeof(double))
+        if obs_heap == NULL:
+            raise MemoryError()
+        obs_p = obs_heap
+    # lag 2: both read bin t; lag 0: the context bin t+1 (the newest before
+    # the step), the action bin t+2 (written by the step)
+    lag_c = 0 if readout_lag == 2 else 1
+    lag_a = 0 if readout_lag == 2 else 2
+    with nogil:
+        raw_l = _layout(&tl, 1)
+        raw_h = _layout(&th, 1) if raw_l != NULL else NULL
+        if raw_h != NULL:
+            for o in range(2):
+                # bin 0 has zero traces: Jout . 0 + Bias
+                Y_low[0, o] = 0.0 + tl.Bias[o]
+                Y_high[0, o] = 0.0 + th.Bias[o]
+            _run(&tl, 0, 1, True, 0, 0)
+            _run(&th, 0, 1, True, 0, 0)
+            pos[0] = 0.0
+            pos[1] = 0.0
+            _observe(&env, pos, obs_p)
+            for t in range(n_max):
+                yh = &Y_high[t + lag_c, 0]
+                ctx = 0 if yh[0] > yh[1] else 1  # ties: the second (food)
+                contexts[t] = ctx
+                high_out[t, 0] = yh[0]
+                high_out[t, 1] = yh[1]
+                cont_low_T[t + 1, 0] = 1.0 if ctx == 0 else 0.0
+                cont_low_T[t + 1, 1] = 1.0 if ctx == 1 else 0.0
+                memcpy(&inputs_T[t + 1, 0], obs_p, res4 * sizeof(double))
+                if not btn_on and _reaches_button(&env, pos):
+                    btn_on = 1
+                    t_button = t
+                _run(&tl, 0, 1, False, t, t + 1)
+                _run(&th, 0, 1, False, t, t + 1)
+                a = &Y_low[t + lag_a, 0]
+                actions[t, 0] = a[0]
+                actions[t, 1] = a[1]
+                rewards[t] = _env_step(&env, pos, &lock, a, obs_p, &ended)
+                positions[t, 0] = pos[0]
+                positions[t, 1] = pos[1]
+                near = btn_on and _reaches_food(&env, pos)
+                if near:
+                    t_food = t
+                if ended or near:
+                    n = t + 1
+                    break
+        free(tl.in_drives)
+        free(th.in_drives)
+        free(raw_l)
+        free(raw_h)
+        free(obs_heap)
+    if raw_h == NULL:
+        raise MemoryError()
+    return n, t_button, t_food

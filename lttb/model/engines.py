@@ -9,6 +9,11 @@ integrates one trial over them.  Two engines are registered:
 - ``"oracle"``: :func:`lttb.model.oracle.oracle_trial`, the readable NumPy
   transcription the core is tested against.
 
+An engine also runs Figure 3's closed loop (:meth:`Engine.closed_loop`): two
+networks on the same engine and the environment in lock-step, inside the
+compiled extension for the core (:func:`lttb._core.run_closed_loop`), bin by
+bin in NumPy for the oracle (:func:`lttb.model.oracle.oracle_closed_loop`).
+
 A new engine (for example one on a GPU) is a class with the interface of
 :class:`Engine` and one entry in :data:`ENGINES`; the public
 :class:`~lttb.model.Network` API stays as it is.
@@ -27,7 +32,7 @@ import numpy as np
 from .. import _core
 from ..config import THREADS_VARIABLE
 from .example import Example
-from .oracle import oracle_trial
+from .oracle import oracle_closed_loop, oracle_trial
 from .rule import pin_weights
 
 __all__ = [
@@ -45,6 +50,7 @@ __all__ = [
     "runtime_info",
     "core_params",
     "READOUT_CODES",
+    "core_env_script",
 ]
 
 
@@ -167,6 +173,31 @@ class Engine:
         Returns
         -------
         EngineTrial
+        """
+        raise NotImplementedError
+
+    def closed_loop(self, high: "Engine", button: np.ndarray, food: np.ndarray, env: Any,
+                    readout_lag: int, record: bool) -> dict[str, Any]:
+        """One closed-loop episode (FIG3.md section 4), this engine the low network's.
+
+        Parameters
+        ----------
+        high : Engine
+            The high network's engine, of the same class.
+        button, food : numpy.ndarray, shape (2,)
+        env : lttb.model.environment.EnvParams
+        readout_lag : {2, 0}
+            2 as published; 0 reads the newest traces.
+        record : bool
+            Return the low network's spikes and burst windows.
+
+        Returns
+        -------
+        dict
+            ``contexts`` (n, int8), ``high_outputs``, ``actions``,
+            ``positions`` (n x 2), ``rewards`` (n), ``t_button``, ``t_food``
+            (None when never reached), ``S_soma`` and ``S_wind`` (N x (n + 2)
+            int8, or None), for :class:`lttb.model.environment.EpisodeResult`.
         """
         raise NotImplementedError
 
@@ -309,6 +340,47 @@ class CoreEngine(Engine):
         )
 
 
+    def _loop_arrays(self, T):
+        # What run_closed_loop reads of this network: its parameters for a
+        # T-bin test and its weights in the core's layout.
+        J_T, J_zero = self._fixed_J()
+        params = core_params(self.cfg, 0.0, False, J_zero=J_zero, threads=1)
+        params["T"] = T
+        s = self.state
+        weights = (s["J"], self._w_T, J_T, s["Jout"], s["Bias"], self._j_in_T,
+                   self._j_targ_T, np.zeros((T, self.cfg["O"])), self._j_apical_cont_T,
+                   self._j_basal_cont_T)
+        return params, weights
+
+    def closed_loop(self, high, button, food, env, readout_lag, record):
+        # The whole episode is one call of the compiled loop, on one thread:
+        # two N = 500 steps a bin leave little to share between threads, and
+        # the protocol runs its episodes and seeds in parallel instead.
+        T = env.max_T
+        params_low, low = self._loop_arrays(T)
+        params_high, high_arrays = high._loop_arrays(T)
+        N = self.cfg["N"]
+        rows = T - 2
+        rec_soma = np.zeros((T if record else 0, N), dtype=np.int8)
+        rec_wind = np.zeros_like(rec_soma)
+        out = {"contexts": np.zeros(rows, dtype=np.int8), "high_outputs": np.zeros((rows, 2)),
+               "actions": np.zeros((rows, 2)), "positions": np.zeros((rows, 2)),
+               "rewards": np.zeros(rows)}
+        n, t_button, t_food = _core.run_closed_loop(
+            params_low, params_high, low, high_arrays, env.as_dict(),
+            np.array(button, dtype=np.float64), np.array(food, dtype=np.float64),
+            int(readout_lag), np.zeros((T, self.cfg["I"])), np.zeros((T, 2)),
+            np.zeros((T, high.cfg["n_contexts"])), np.zeros((T, 2)), np.zeros((T, 2)),
+            rec_soma, rec_wind, out["contexts"], out["high_outputs"], out["actions"],
+            out["positions"], out["rewards"])
+        out = {key: value[:n].copy() for key, value in out.items()}
+        out["t_button"] = None if t_button < 0 else t_button
+        out["t_food"] = None if t_food < 0 else t_food
+        out["S_soma"] = rec_soma[:n + 2].T.copy() if record else None
+        out["S_wind"] = rec_wind[:n + 2].T.copy() if record else None
+        return out
+
+
 class OracleEngine(Engine):
     """The NumPy oracle (:func:`lttb.model.oracle.oracle_trial`); always records."""
 
@@ -320,6 +392,51 @@ class OracleEngine(Engine):
             self.cfg, self.state, None, apical_factor, plastic, example.context_trace,
             eta, eta_out, eta_bias, pin, inputs=example.inputs, target=example.target)
         return EngineTrial(S_soma=S_soma, S_wind=S_wind, outputs=outputs, inner_error=inner)
+
+    def closed_loop(self, high, button, food, env, readout_lag, record):
+        out = oracle_closed_loop(self.cfg, self.state, high.cfg, high.state,
+                                 np.asarray(button, dtype=np.float64),
+                                 np.asarray(food, dtype=np.float64), env, readout_lag)
+        if not record:
+            out["S_soma"] = out["S_wind"] = None
+        return out
+
+
+def core_env_script(actions: np.ndarray, button: np.ndarray, food: np.ndarray,
+                    env: Any) -> dict[str, Any]:
+    """The compiled environment under scripted actions (a test of the C code).
+
+    The environment step and bookkeeping of the compiled closed loop
+    (:func:`lttb._core.env_script`), driven by ``actions[t]`` at iteration
+    ``t`` instead of a network; compare with
+    :func:`lttb.model.environment.run_script`.
+
+    Returns
+    -------
+    dict
+        Per iteration run: ``observations``, ``rewards``, ``locked``,
+        ``env_done``, ``done``, ``positions``; and ``obs0`` (the observation
+        at the start), ``t_button``, ``t_food`` (None when never reached).
+    """
+    actions = np.ascontiguousarray(actions, dtype=np.float64)[:env.max_T - 2]
+    n = len(actions)
+    button = np.array(button, dtype=np.float64)
+    food = np.array(food, dtype=np.float64)
+    out = {"observations": np.zeros((n, env.n_inputs)), "rewards": np.zeros(n),
+           "locked": np.zeros(n, dtype=np.int8), "env_done": np.zeros(n, dtype=np.int8),
+           "done": np.zeros(n, dtype=np.int8), "positions": np.zeros((n, 2))}
+    params = env.as_dict()
+    ran, t_button, t_food = _core.env_script(
+        params, button, food, actions, out["observations"], out["rewards"], out["locked"],
+        out["env_done"], out["done"], out["positions"])
+    out = {key: value[:ran] for key, value in out.items()}
+    for key in ("locked", "env_done", "done"):
+        out[key] = out[key].astype(bool)
+    obs0 = np.zeros(env.n_inputs)
+    _core.observe(params, button, food, np.zeros(2), obs0)
+    out.update(obs0=obs0, t_button=None if t_button < 0 else t_button,
+               t_food=None if t_food < 0 else t_food)
+    return out
 
 
 #: Engine name -> class.

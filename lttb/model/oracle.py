@@ -15,7 +15,8 @@ import math
 
 import numpy as np
 
-__all__ = ["oracle_trial", "sigmoid", "outer_mse", "pin", "READOUTS"]
+__all__ = ["oracle_trial", "oracle_closed_loop", "OracleState", "sigmoid", "outer_mse", "pin",
+           "READOUTS"]
 
 
 def sigmoid(z):
@@ -68,6 +69,112 @@ def pin(J, Ne):
 READOUTS = ("total", "recurrent", "target")
 
 
+class OracleState:
+    """The state of one trial (MODEL.md section 4), stepped one bin at a time.
+
+    Every per-time array is ``N x T``, zero except the potentials, which
+    start at ``h``.  :func:`oracle_trial` steps it over a trial; the closed
+    loop of Figure 3 (:func:`oracle_closed_loop`) steps two of them bin by
+    bin with inputs and contexts known only then.
+
+    Parameters
+    ----------
+    c : mapping
+        A validated configuration.
+    s : dict
+        The state arrays (read at every step: a learning rule may change
+        ``J`` in place between steps).
+    T : int
+        Bins of the trial.
+    apical_factor : float
+        Gain of the target on the apical-distal compartment.
+    """
+
+    def __init__(self, c, s, T, apical_factor):
+        self.c, self.s, self.T = c, s, T
+        self.apical_factor = apical_factor
+        dt = c["dt"]
+        self.a = dt / c["tau_m"]
+        self.beta_s = math.exp(-dt / c["tau_s"])
+        self.beta_star = math.exp(-dt / c["tau_star"])
+        self.beta_W = math.exp(-dt / c["tau_W"])
+        self.gamma = 1.0 / c["du"]
+        shape = (c["N"], T)
+        h = float(c["h"])
+        self.VapicRec = np.full(shape, h)
+        self.Vapic = np.full(shape, h)
+        self.Vsoma = np.full(shape, h)
+        for name in ("S_apic_prox", "S_apic_dist", "S_soma", "S_filt", "S_filt_soma", "W",
+                     "S_wind_soma", "B", "B_rec", "B_total", "B_filt", "B_filt_rec",
+                     "B_filt_total", "S_wind"):
+            setattr(self, name, np.zeros(shape))
+        #: The trace the read-out reads, by the configuration's ``readout``.
+        self.readout = {"total": self.B_filt_total, "recurrent": self.B_filt_rec,
+                        "target": self.B_filt}[c["readout"]]
+
+    def step(self, k, x_k, y_k, cont):
+        """Step ``k``: potentials at bin ``k``, spikes and traces at bin ``k + 1``.
+
+        Parameters
+        ----------
+        k : int
+            ``1 .. T-2``.
+        x_k, y_k, cont : numpy.ndarray
+            The input (I), target (O) and context vector (n_contexts) of bin
+            ``k``.
+        """
+        c, s = self.c, self.s
+        a, h, href, b = self.a, c["h"], c["href"], c["b"]
+        Vreset, VresetApic = c["Vreset"], c["VresetApic"]
+        thr_soma, thr_burst = c["somaticThreshold"], c["burstThreshold"]
+        I_burst, soften = c["burst_current"], c["reset_softening"]
+        beta_s, beta_star, beta_W = self.beta_s, self.beta_star, self.beta_W
+        apical_factor = self.apical_factor
+        J, w = s["J"], s["w"]
+        VapicRec, Vapic, Vsoma = self.VapicRec, self.Vapic, self.Vsoma
+        S_apic_prox, S_apic_dist, S_soma = self.S_apic_prox, self.S_apic_dist, self.S_soma
+        S_filt, S_filt_soma, W = self.S_filt, self.S_filt_soma, self.W
+        S_wind_soma, B, B_rec, B_total = self.S_wind_soma, self.B, self.B_rec, self.B_total
+        B_filt, B_filt_rec, B_filt_total = self.B_filt, self.B_filt_rec, self.B_filt_total
+        S_wind = self.S_wind
+
+        VapicRec[:, k] = (((1 - a) * h + a * (J @ S_filt[:, k] + h + href))
+                          * (1 - S_apic_prox[:, k]) + VresetApic * S_apic_prox[:, k])
+        Vapic[:, k] = (((1 - a) * Vapic[:, k - 1]
+                        + a * (apical_factor * (s["j_targ"] @ y_k)
+                               + c["sigma_apical_cont"] * (s["j_apical_cont"] @ cont)
+                               + h + href))
+                       * (1 - S_apic_dist[:, k]) + VresetApic * S_apic_dist[:, k])
+        Isoma = (w @ S_filt[:, k] + h + s["j_in"] @ x_k
+                 + c["sigma_basal_cont"] * (s["j_basal_cont"] @ cont)
+                 + I_burst * S_wind[:, k] - b * W[:, k])
+        Vsoma[:, k] = (((1 - a) * Vsoma[:, k - 1] + a * Isoma) * (1 - S_soma[:, k])
+                       + Vreset * S_soma[:, k] / (1 + soften * S_wind[:, k]))
+
+        S_apic_prox[:, k + 1] = H0(VapicRec[:, k])
+        S_apic_dist[:, k + 1] = H0(Vapic[:, k])
+        S_soma[:, k + 1] = H0(Vsoma[:, k])
+        S_filt[:, k + 1] = beta_s * S_filt[:, k] + (1 - beta_s) * S_soma[:, k + 1]
+        S_filt_soma[:, k + 1] = (beta_star * S_filt_soma[:, k]
+                                 + (1 - beta_star) * S_soma[:, k + 1])
+        W[:, k + 1] = beta_W * W[:, k] + (1 - beta_W) * S_soma[:, k + 1]
+        S_wind_soma[:, k + 1] = H0(S_filt_soma[:, k + 1] - thr_soma)
+        B[:, k + 1] = S_wind_soma[:, k + 1] * S_apic_dist[:, k + 1]
+        B_rec[:, k + 1] = S_wind_soma[:, k + 1] * S_apic_prox[:, k + 1]
+        B_total[:, k + 1] = H1(B[:, k + 1] + B_rec[:, k + 1] - 1)
+        B_filt[:, k + 1] = beta_star * B_filt[:, k] + (1 - beta_star) * B[:, k + 1]
+        B_filt_rec[:, k + 1] = (beta_star * B_filt_rec[:, k]
+                                + (1 - beta_star) * B_rec[:, k + 1])
+        B_filt_total[:, k + 1] = (beta_star * B_filt_total[:, k]
+                                  + (1 - beta_star) * B_total[:, k + 1])
+        S_wind[:, k + 1] = H1(H1(B_filt_rec[:, k + 1] - thr_burst)
+                              + H1(B_filt[:, k + 1] - thr_burst) - 1)
+
+    def read_out(self, k):
+        """``Jout . trace[bin k] + Bias``."""
+        return self.s["Jout"] @ self.readout[:, k] + self.s["Bias"]
+
+
 def oracle_trial(c, s, context, apical_factor, plastic, cont_trace, eta=0.0, eta_out=0.0,
                  eta_bias=0.0, pin_weights=True, *, inputs=None, target=None):
     """One trial of MODEL.md sections 4 and 5, as dense NumPy, in place.
@@ -105,80 +212,20 @@ def oracle_trial(c, s, context, apical_factor, plastic, cont_trace, eta=0.0, eta
     inner_error : float or None
         Variance of ``B_filt_rec - B_filt`` over the trial when `plastic`.
     """
-    N, Ne, T = c["N"], c["Ne"], c["T"]
-    dt = c["dt"]
-    a = dt / c["tau_m"]
-    beta_s = math.exp(-dt / c["tau_s"])
-    beta_star = math.exp(-dt / c["tau_star"])
-    beta_W = math.exp(-dt / c["tau_W"])
-    gamma = 1.0 / c["du"]
-    h, href, b = c["h"], c["href"], c["b"]
-    Vreset, VresetApic = c["Vreset"], c["VresetApic"]
-    thr_soma, thr_burst = c["somaticThreshold"], c["burstThreshold"]
-    I_burst, soften = c["burst_current"], c["reset_softening"]
-
+    T = c["T"]
     y_targ = s["targets"][context] if target is None else target
     x_in = s["I_clock"] if inputs is None else inputs
-
-    # Every per-time array starts at zero, the potentials at h.
-    shape = (N, T)
-    VapicRec = np.full(shape, float(h))
-    Vapic = np.full(shape, float(h))
-    Vsoma = np.full(shape, float(h))
-    S_apic_prox = np.zeros(shape)
-    S_apic_dist = np.zeros(shape)
-    S_soma = np.zeros(shape)
-    S_filt = np.zeros(shape)
-    S_filt_soma = np.zeros(shape)
-    W = np.zeros(shape)
-    S_wind_soma = np.zeros(shape)
-    B = np.zeros(shape)
-    B_rec = np.zeros(shape)
-    B_total = np.zeros(shape)
-    B_filt = np.zeros(shape)
-    B_filt_rec = np.zeros(shape)
-    B_filt_total = np.zeros(shape)
-    S_wind = np.zeros(shape)
-
-    J, w = s["J"], s["w"]
-    readout = {"total": B_filt_total, "recurrent": B_filt_rec, "target": B_filt}[c["readout"]]
+    run = OracleState(c, s, T, apical_factor)
+    J, Ne, a, gamma = s["J"], c["Ne"], run.a, run.gamma
+    S_filt, S_apic_dist, S_apic_prox = run.S_filt, run.S_apic_dist, run.S_apic_prox
+    S_wind_soma, VapicRec = run.S_wind_soma, run.VapicRec
+    readout = run.readout
     if plastic and pin_weights:
         pin(J, Ne)  # idempotent when J was pinned before, as it always is
-    dH = np.zeros(N)
+    dH = np.zeros(c["N"])
 
     def step(k):
-        cont = cont_trace[:, k]
-        VapicRec[:, k] = (((1 - a) * h + a * (J @ S_filt[:, k] + h + href))
-                          * (1 - S_apic_prox[:, k]) + VresetApic * S_apic_prox[:, k])
-        Vapic[:, k] = (((1 - a) * Vapic[:, k - 1]
-                        + a * (apical_factor * (s["j_targ"] @ y_targ[:, k])
-                               + c["sigma_apical_cont"] * (s["j_apical_cont"] @ cont)
-                               + h + href))
-                       * (1 - S_apic_dist[:, k]) + VresetApic * S_apic_dist[:, k])
-        Isoma = (w @ S_filt[:, k] + h + s["j_in"] @ x_in[:, k]
-                 + c["sigma_basal_cont"] * (s["j_basal_cont"] @ cont)
-                 + I_burst * S_wind[:, k] - b * W[:, k])
-        Vsoma[:, k] = (((1 - a) * Vsoma[:, k - 1] + a * Isoma) * (1 - S_soma[:, k])
-                       + Vreset * S_soma[:, k] / (1 + soften * S_wind[:, k]))
-
-        S_apic_prox[:, k + 1] = H0(VapicRec[:, k])
-        S_apic_dist[:, k + 1] = H0(Vapic[:, k])
-        S_soma[:, k + 1] = H0(Vsoma[:, k])
-        S_filt[:, k + 1] = beta_s * S_filt[:, k] + (1 - beta_s) * S_soma[:, k + 1]
-        S_filt_soma[:, k + 1] = (beta_star * S_filt_soma[:, k]
-                                 + (1 - beta_star) * S_soma[:, k + 1])
-        W[:, k + 1] = beta_W * W[:, k] + (1 - beta_W) * S_soma[:, k + 1]
-        S_wind_soma[:, k + 1] = H0(S_filt_soma[:, k + 1] - thr_soma)
-        B[:, k + 1] = S_wind_soma[:, k + 1] * S_apic_dist[:, k + 1]
-        B_rec[:, k + 1] = S_wind_soma[:, k + 1] * S_apic_prox[:, k + 1]
-        B_total[:, k + 1] = H1(B[:, k + 1] + B_rec[:, k + 1] - 1)
-        B_filt[:, k + 1] = beta_star * B_filt[:, k] + (1 - beta_star) * B[:, k + 1]
-        B_filt_rec[:, k + 1] = (beta_star * B_filt_rec[:, k]
-                                + (1 - beta_star) * B_rec[:, k + 1])
-        B_filt_total[:, k + 1] = (beta_star * B_filt_total[:, k]
-                                  + (1 - beta_star) * B_total[:, k + 1])
-        S_wind[:, k + 1] = H1(H1(B_filt_rec[:, k + 1] - thr_burst)
-                              + H1(B_filt[:, k + 1] - thr_burst) - 1)
+        run.step(k, x_in[:, k], y_targ[:, k], cont_trace[:, k])
 
     outputs = np.zeros((s["Jout"].shape[0], T - 3))
     if plastic:
@@ -200,11 +247,80 @@ def oracle_trial(c, s, context, apical_factor, plastic, cont_trace, eta=0.0, eta
                 s["Jout"] += eta_out * np.outer(e, SR)
             if eta_bias != 0:
                 s["Bias"] += eta_bias * e
-        inner_error = float(np.var(B_filt_rec - B_filt))
+        inner_error = float(np.var(run.B_filt_rec - run.B_filt))
     else:
         inner_error = None
         for k in range(1, T - 1):
             step(k)
         outputs = s["Jout"] @ readout[:, 1:T - 2] + s["Bias"][:, None]
 
-    return S_soma.astype(np.int8), S_wind.astype(np.int8), outputs, inner_error
+    return run.S_soma.astype(np.int8), run.S_wind.astype(np.int8), outputs, inner_error
+
+
+def oracle_closed_loop(c_low, s_low, c_high, s_high, button, food, env, readout_lag=2):
+    """One closed-loop episode of Figure 3 (FIG3.md section 4), plainly in NumPy.
+
+    Both networks step ``max_T`` bins with fixed weights, the teacher off
+    and target 0, the environment (:mod:`lttb.model.environment`) between
+    their bins.  Iteration ``t``: the high read-out chooses the low
+    network's context; the latest observation is both networks' input of
+    bin ``t + 1``; the loop's button flag is checked; both step; the low
+    read-out moves the agent; the loop stops when the food is reached.
+
+    Parameters
+    ----------
+    c_low, s_low, c_high, s_high : mapping, dict
+        Configurations and state arrays of the two networks.
+    button, food : numpy.ndarray, shape (2,)
+    env : lttb.model.environment.EnvParams
+    readout_lag : {2, 0}
+        2 (as published): the context and the action read the traces of bin
+        ``t``, two bins older than the step's; 0: the newest, bins ``t + 1``
+        (before the step) and ``t + 2``.
+
+    Returns
+    -------
+    dict
+        ``contexts`` (n, int8), ``high_outputs``, ``actions``, ``positions``
+        (n x 2), ``rewards`` (n), ``t_button``, ``t_food`` (None when never),
+        ``S_soma``, ``S_wind`` (the low network's, N x (n + 2), int8).
+    """
+    from .environment import env_step, episode_done, observe, reaches_button
+
+    T = env.max_T
+    low = OracleState(c_low, s_low, T, 0.0)
+    high = OracleState(c_high, s_high, T, 0.0)
+    target_low, target_high = np.zeros(c_low["O"]), np.zeros(c_high["O"])
+    cont_high = np.zeros(c_high["n_contexts"])
+    lag_context, lag_action = (0, 0) if readout_lag == 2 else (1, 2)
+    p = np.zeros(2)
+    locked, btn_on = True, False
+    t_button = t_food = None
+    x = observe(p, button, food, env)
+    rows = {key: [] for key in ("contexts", "high_outputs", "actions", "positions",
+                                "rewards")}
+    for t in range(T - 2):
+        yH = high.read_out(t + lag_context)
+        context = 0 if yH[0] > yH[1] else 1  # ties: the food context
+        if not btn_on and reaches_button(p, button, env):  # p before this move
+            btn_on, t_button = True, t
+        low.step(t + 1, x, target_low, np.eye(2)[context])
+        high.step(t + 1, x, target_high, cont_high)
+        action = low.read_out(t + lag_action)
+        moved = env_step(p, locked, action, button, food, env)
+        p, locked, x = moved.position, moved.locked, moved.observation
+        done, near = episode_done(moved, btn_on, food, env)
+        if near:
+            t_food = t
+        for key, value in (("contexts", context), ("high_outputs", yH), ("actions", action),
+                           ("positions", p), ("rewards", moved.reward)):
+            rows[key].append(value)
+        if done:
+            break
+    n = len(rows["positions"])
+    out = {key: np.array(value) for key, value in rows.items()}
+    out["contexts"] = out["contexts"].astype(np.int8)
+    out.update(t_button=t_button, t_food=t_food,
+               S_soma=low.S_soma[:, :n + 2].astype(np.int8),
+               S_wind=low.S_wind[:, :n + 2].astype(np.int8))
+    return out
