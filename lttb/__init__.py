@@ -15,7 +15,12 @@ The public API at the top level:
   (presets ``fig1`` and ``fig2``);
 - :class:`Network`: one network, its initial state and its trials;
   :class:`ReferenceNetwork`, the same on the NumPy oracle;
-  :class:`Example`: a trial's own input sequence, target and contexts.
+  :class:`Example`: a trial's own input sequence, target and contexts;
+- :func:`load_network`: a trained network saved by :meth:`Network.save` or
+  by a figure run (``seed-NNNN.npz`` beside its artifact);
+- :func:`load_results`: a results directory as NumPy arrays (or a pandas
+  table); :func:`export_spikes` and :func:`neo_spike_trains`: its spike
+  trains for analysis tools.
 
 ``import lttb`` is light: the model, and with it the compiled engine, is
 loaded when one of its names is first used.
@@ -33,6 +38,10 @@ _LAZY = {
     "TrialResult": "lttb.model.network",
     "Example": "lttb.model.example",
     "StateError": "lttb.model.state",
+    "load_network": "lttb.model.loading",
+    "load_results": "lttb.results_io",
+    "export_spikes": "lttb.results_io",
+    "neo_spike_trains": "lttb.results_io",
 }
 
 __all__ = ["__version__", "ConfigError", "load_config", *_LAZY]

@@ -41,6 +41,7 @@ __all__ = [
     "VOLATILE_KEYS",
     "ArtifactError",
     "artifact_name",
+    "network_name",
     "build_artifact",
     "validate_artifact",
     "write_artifact",
@@ -106,6 +107,11 @@ class ArtifactError(ValueError):
 def artifact_name(seed: int) -> str:
     """File name of a seed's artifact, e.g. ``seed-0003.json``."""
     return f"seed-{int(seed):04d}.json"
+
+
+def network_name(seed: int) -> str:
+    """File name of a seed's trained network, beside its artifact: ``seed-NNNN.npz``."""
+    return f"seed-{int(seed):04d}.npz"
 
 
 def find_artifacts(directory: str | os.PathLike) -> list[Path]:

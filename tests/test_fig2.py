@@ -428,7 +428,7 @@ def cli_run(tmp_path_factory):
 
 def test_cli_fig2_writes_artifacts_and_summary(cli_run, tiny_cfg):
     assert sorted(p.name for p in cli_run.iterdir()) == [
-        "seed-0000.json", "seed-0001.json", "summary.json"]
+        "seed-0000.json", "seed-0000.npz", "seed-0001.json", "seed-0001.npz", "summary.json"]
     for seed in (0, 1):
         artifact = A.read_artifact(cli_run / f"seed-{seed:04d}.json")
         assert artifact["figure"] == "fig2" and artifact["config"] == tiny_cfg

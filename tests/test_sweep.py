@@ -170,7 +170,8 @@ def test_sweep_writes_artifacts_summary_and_figure(reference):
         [*POINTS, "figures"])
     for point in POINTS:
         assert sorted(p.name for p in (reference / point).iterdir()) == [
-            "seed-0000.json", "seed-0001.json", "summary.json"]
+            "seed-0000.json", "seed-0000.npz", "seed-0001.json", "seed-0001.npz",
+            "summary.json"]
     assert sorted(p.name for p in (reference / "figures").iterdir()) == [
         "fig1_sweep.eps", "fig1_sweep.pdf", "fig1_sweep.png"]
     summary = json.loads((reference / "sweep-summary.json").read_text())

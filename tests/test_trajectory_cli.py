@@ -68,9 +68,10 @@ def test_resume_keeps_same_files_and_refuses_changed_ones(run_dir, tmp_path, cap
     base, out, _ = run_dir
     copy = tmp_path / "out"
     copy.mkdir()
-    for path in out.glob("seed-*.json"):
+    for path in out.glob("seed-*.*"):  # artifacts and their networks
         (copy / path.name).write_bytes(path.read_bytes())
     before = {p.name: p.read_bytes() for p in copy.glob("seed-*.json")}
+    assert len(before) == 2 and len(list(copy.glob("seed-*.npz"))) == 2
     # The same values from an .npy file: the same run, kept.
     np.save(tmp_path / "same.npy", _targets())
     argv = ["trajectory", "--inputs", str(base / "inputs.npy"), "--seed-list", "0,1",

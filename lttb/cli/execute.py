@@ -13,13 +13,20 @@ import argparse
 import sys
 from pathlib import Path
 
+from .. import artifacts as _artifacts
 from ..run.executors import (Backend, BackendError, import_distributed, make_backend,
                              parse_scheduler)
 from ..run.loop import RunReport, run_tasks
 from ..run.sweep import Sweep, SweepTask, foreign_artifacts, plan_sweep_resume
 from .common import PROG, UsageError, say
 
-__all__ = ["check_scheduler", "resume_plan", "open_backend", "execute", "is_figure_plan"]
+__all__ = ["check_scheduler", "resume_plan", "open_backend", "execute", "is_figure_plan",
+           "wants_networks"]
+
+
+def wants_networks(args: argparse.Namespace) -> bool:
+    """Whether the run writes trained networks beside its artifacts (no ``--no-networks``)."""
+    return not getattr(args, "no_networks", False)
 
 
 def is_figure_plan(plan: Sweep) -> bool:
@@ -66,6 +73,14 @@ def resume_plan(plan: Sweep, out: Path, args: argparse.Namespace) -> list[SweepT
                              f"--resume to keep what matches):\n  " + "\n  ".join(lines))
         return []
     keep, redo, conflicts = plan_sweep_resume(out, plan)
+    if wants_networks(args):
+        # A kept task must have its network too: one written with
+        # --no-networks (or before lttb saved them) runs again.
+        for task in list(keep):
+            name = _artifacts.network_name(task.seed)
+            if not (out / task.dirname / name).is_file():
+                keep.remove(task)
+                redo[task] = f"its network {name} is missing"
     if conflicts:
         lines = [f"{task.relpath}: {why}" for task, why in conflicts.items()]
         raise UsageError(f"--resume: {out} holds results of another configuration "
@@ -111,7 +126,7 @@ def execute(plan: Sweep, out: Path, backend: Backend, args: argparse.Namespace,
     out.mkdir(parents=True, exist_ok=True)
     try:
         report = run_tasks(plan, out, backend, skip=skip, quiet=args.quiet,
-                           retries=args.retries)
+                           retries=args.retries, networks=wants_networks(args))
     except KeyboardInterrupt as exc:
         report = getattr(exc, "report", None)
         kept = len(report.completed) + len(report.skipped) if report else 0

@@ -37,6 +37,13 @@ def _add_executor_options(parser: argparse.ArgumentParser, unit: str) -> None:
                              f"the {unit}s of a lost worker")
 
 
+def _add_networks_option(parser: argparse.ArgumentParser) -> None:
+    """``--no-networks``: leave out the trained networks written beside the artifacts."""
+    parser.add_argument("--no-networks", action="store_true",
+                        help="do not write each seed's trained network beside its artifact "
+                             "(seed-NNNN.npz, read by lttb.load_network)")
+
+
 def _add_figure_parser(subparsers, spec: Experiment) -> None:
     parser = subparsers.add_parser(
         spec.name, help=spec.summary,
@@ -62,6 +69,7 @@ def _add_figure_parser(subparsers, spec: Experiment) -> None:
                         help=f"output directory (default ./{DEFAULT_RESULTS.as_posix()}/{spec.name})")
     add_run_options(parser, base=spec.preset, where="", unit="seeds")
     add_data_options(parser, spec)
+    _add_networks_option(parser)
     parser.set_defaults(figure=spec)
 
 
@@ -116,6 +124,7 @@ def add_sweep_parser(subparsers) -> None:
     _add_executor_options(parser, "task")
     add_run_options(parser, base="the figure's preset", where=" at every point",
                     unit="tasks")
+    _add_networks_option(parser)
 
 
 def build_parser() -> argparse.ArgumentParser:

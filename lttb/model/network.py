@@ -452,6 +452,59 @@ class Network:
         done = self._trial(example, context, apical_factor, False)
         return self._result(example, context, apical_factor, done, True)
 
+    # -- saving and loading ------------------------------------------------------
+    def save(self, path):
+        """Write the network to one ``.npz`` file, atomically.
+
+        The file holds every array the next trials read, the complete
+        configuration (JSON text) and the lttb version; see
+        :mod:`lttb.model.saving` for the layout.  :meth:`load` reads it back
+        into a network that trains on bit for bit as this one would.
+
+        Parameters
+        ----------
+        path : path-like
+
+        Returns
+        -------
+        pathlib.Path
+        """
+        from .saving import save_network
+
+        return save_network(self, path)
+
+    def to_bytes(self):
+        """The ``.npz`` file :meth:`save` writes, as bytes."""
+        from .saving import network_bytes
+
+        return network_bytes(self)
+
+    @classmethod
+    def load(cls, path, *, engine=None):
+        """Read a network saved by :meth:`save` (loaded with ``allow_pickle=False``).
+
+        Parameters
+        ----------
+        path : path-like or bytes
+            A network file, its bytes, or an artifact ``seed-NNNN.json``
+            beside which a run wrote ``seed-NNNN.npz``.
+        engine : str, optional
+            Engine of the network (default :attr:`default_engine`).
+
+        Returns
+        -------
+        Network
+            Of this class.
+
+        Raises
+        ------
+        lttb.model.saving.NetworkFileError
+            When the file is missing, not a network file, or invalid.
+        """
+        from .saving import restore_network
+
+        return restore_network(cls, path, engine=engine)
+
 
 class ReferenceNetwork(Network):
     """A :class:`Network` whose trials run on the NumPy oracle (``engine="oracle"``).

@@ -138,7 +138,8 @@ def _finite_weights(net) -> bool:
 def run_schedule(cfg: Mapping[str, Any], seed: int, progress: Progress | None = None,
                  *, network_cls: type = Network,
                  extra_tests: Callable[[Any], Mapping[str, Any]] | None = None,
-                 targets: Any = None, inputs: Any = None) -> dict[str, Any]:
+                 targets: Any = None, inputs: Any = None,
+                 return_network: bool = False) -> dict[str, Any]:
     """Train one network with the schedule of its configuration, then test it.
 
     The schedule (spec section 7): ``epochs`` epochs of ``iters_per_epoch``
@@ -174,6 +175,10 @@ def run_schedule(cfg: Mapping[str, Any], seed: int, progress: Progress | None = 
         ones of the seed (see :meth:`lttb.model.Network.from_seed`).
     inputs : array_like, shape (I, T), optional
         Input sequence of every trial (real values), instead of the clock.
+    return_network : bool
+        Also hand back the trained network, under ``"network"`` (not plain
+        data: the caller saves it, e.g. :meth:`Network.save`, and leaves it
+        out of the artifact).
 
     Returns
     -------
@@ -183,7 +188,8 @@ def run_schedule(cfg: Mapping[str, Any], seed: int, progress: Progress | None = 
         ``output_first_bin``, ``test_iterations``, ``outer_mse`` (per test
         point, per context), ``inner_error``, ``diverged_at`` (only for a
         run that diverged: the iteration after which it stopped), the keys
-        of :func:`full_test`, and those of `extra_tests`.
+        of :func:`full_test`, and those of `extra_tests`; ``network`` with
+        `return_network`.
     """
     cfg = dict(cfg)
     seed = int(seed)
@@ -244,4 +250,7 @@ def run_schedule(cfg: Mapping[str, Any], seed: int, progress: Progress | None = 
     result.update(full_test(net))
     if extra_tests is not None:
         result.update(extra_tests(net))
+    if return_network:
+        # The tests do not change the network: this is the trained one.
+        result["network"] = net
     return result

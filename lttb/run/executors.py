@@ -51,6 +51,7 @@ __all__ = [
     "BackendError",
     "BackendUnavailable",
     "DaskBackend",
+    "InProcessBackend",
     "LocalBackend",
     "Outcome",
     "SchedulerSpec",
@@ -123,6 +124,9 @@ class Backend:
     #: Whether tasks can send progress through a queue of this process's
     #: :class:`multiprocessing.managers.SyncManager` (local workers only).
     reports_progress = False
+    #: Whether functions reach the workers by module and name only (spawned
+    #: local processes), so that one defined in a notebook cannot run there.
+    imports_by_name = False
 
     def run(self, function: Callable, tasks: Mapping[Any, tuple], *, retries: int = 2,
             priorities: Mapping[Any, float] | None = None,
@@ -262,6 +266,7 @@ class LocalBackend(Backend):
 
     #: Tasks can report progress through a queue of this process's manager.
     reports_progress = True
+    imports_by_name = True
 
     def __init__(self, jobs: int | None = None, *, threads: int | None = None,
                  openmp: bool = True) -> None:
@@ -351,6 +356,32 @@ class LocalBackend(Backend):
                 else:
                     stop_workers(executor)
                     executor.shutdown(wait=True, cancel_futures=True)
+
+
+class InProcessBackend(Backend):
+    """The tasks one after the other in this process: no worker to import anything.
+
+    What :func:`lttb.run.seeds.run_seeds` uses with ``jobs=1`` for a protocol
+    that worker processes could not import (one defined in a notebook cell).
+    A task that raises fails alone; nothing is retried (there is no worker
+    to lose).  ``KeyboardInterrupt`` stops the run.
+    """
+
+    description = "this process"
+
+    def run(self, function: Callable, tasks: Mapping[Any, tuple], *, retries: int = 2,
+            priorities: Mapping[Any, float] | None = None,
+            tick: Callable[[], None] | None = None) -> Iterator[Outcome]:
+        for key in _ordered(tasks, priorities):
+            try:
+                value = function(*tasks[key])
+            except Exception as exc:  # a task's error fails that task only
+                yield Outcome(key, error=_describe_exception(exc))
+            else:
+                yield Outcome(key, value=value)
+
+    def workers_for(self, n_tasks: int) -> int:
+        return min(1, n_tasks)
 
 
 def stop_workers(executor: ProcessPoolExecutor) -> None:

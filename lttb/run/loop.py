@@ -11,7 +11,10 @@ the same content, and a dead worker costs only its own task.
 
 from __future__ import annotations
 
+import functools
 import os
+import pickle
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -26,9 +29,39 @@ from ..experiments.catalog import experiment
 from .executors import START_METHOD, init_helper
 from .progress import RunBars, drain
 from .sweep import Sweep, SweepTask
-from .tasks import QueueProgress, seed_task
+from .tasks import QueueProgress, SeedResult, accepts_keyword, seed_task
 
-__all__ = ["RunReport", "check_result", "run_tasks"]
+__all__ = ["RunReport", "check_result", "run_tasks", "NotImportableError", "import_problem"]
+
+
+class NotImportableError(ValueError):
+    """A protocol or task that the worker processes could not import by name."""
+
+
+def import_problem(function: Callable) -> str | None:
+    """Why spawned worker processes could not get `function` by name, if they could not.
+
+    Local workers are fresh interpreters: they receive a function as its
+    module and name and import it.  A function defined in ``__main__`` of a
+    notebook, an interactive session or ``python -c`` has no file they could
+    import, and a lambda or a function defined inside another has no name to
+    import at all.
+    """
+    inner = function
+    while isinstance(inner, functools.partial):
+        inner = inner.func
+    name = getattr(inner, "__qualname__", None) or repr(inner)
+    if getattr(inner, "__module__", None) == "__main__":
+        main = sys.modules.get("__main__")
+        if getattr(main, "__file__", None) is None:
+            return (f"{name} is defined in __main__ (a notebook cell, an interactive "
+                    f"session or python -c), which worker processes cannot import")
+        return None  # a script: spawned workers import it again as __mp_main__
+    try:
+        pickle.dumps(function)
+    except Exception as exc:  # pickle raises several types for this
+        return f"{name} cannot be sent to worker processes by name ({exc})"
+    return None
 
 
 @dataclass
@@ -112,7 +145,8 @@ class _Arguments(Mapping):
 
 def run_tasks(plan: Sweep, out_dir: str | os.PathLike, backend, *,
               skip: Iterable[SweepTask] = (), quiet: bool = False, retries: int = 2,
-              protocol: Callable | None = None, task: Callable | None = None) -> RunReport:
+              protocol: Callable | None = None, task: Callable | None = None,
+              networks: bool = False) -> RunReport:
     """Run the tasks of a plan on an executor and write one artifact per task.
 
     Parameters
@@ -122,7 +156,7 @@ def run_tasks(plan: Sweep, out_dir: str | os.PathLike, backend, *,
     out_dir : path-like
         Existing output directory; point directories are created in it.
         Artifacts go to ``OUT/<point>/seed-NNNN.json`` (``OUT/seed-NNNN.json``
-        for a figure run).
+        for a figure run), trained networks beside them as ``seed-NNNN.npz``.
     backend : lttb.run.executors.Backend
         Where the tasks run.
     skip : iterable of SweepTask
@@ -137,6 +171,12 @@ def run_tasks(plan: Sweep, out_dir: str | os.PathLike, backend, *,
     task : callable, optional
         Worker entry point with the signature of :func:`lttb.run.tasks.seed_task`
         (default), importable by name.
+    networks : bool
+        Also write each task's trained network, ``seed-NNNN.npz`` beside its
+        artifact (asked of the task as ``network=True``; see
+        :func:`lttb.run.tasks.seed_task`).  Without, a network file left
+        beside a rewritten artifact is removed: a network beside an artifact
+        is always that artifact's.
 
     Returns
     -------
@@ -144,6 +184,10 @@ def run_tasks(plan: Sweep, out_dir: str | os.PathLike, backend, *,
 
     Raises
     ------
+    NotImportableError
+        Before any task starts, when `backend` imports functions by name
+        (local worker processes) and `protocol` or `task` cannot be
+        imported there; the message says what to do.
     KeyboardInterrupt
         After stopping the tasks; finished artifacts are kept and the
         exception carries the report as ``report``.
@@ -163,6 +207,18 @@ def run_tasks(plan: Sweep, out_dir: str | os.PathLike, backend, *,
             todo[item.key] = item
     if not todo:
         return report
+    if getattr(backend, "imports_by_name", False):
+        for what, function in (("protocol", protocol), ("task", task)):
+            problem = import_problem(function)
+            if problem is not None:
+                raise NotImportableError(
+                    f"the {what} {problem}. Define it in a module (a .py file beside "
+                    f"the notebook) and import it from there, or run in this process: "
+                    f"jobs=1 with run_seeds, or a Dask scheduler (which sends functions "
+                    f"by value)")
+    function = task
+    if networks and accepts_keyword(task, "network"):
+        function = functools.partial(task, network=True)
 
     slots = backend.workers_for(len(todo))
     what = "seeds" if plan.points == [{}] else "tasks"
@@ -188,7 +244,7 @@ def run_tasks(plan: Sweep, out_dir: str | os.PathLike, backend, *,
         digests = plan.data_sha256
         priorities = {key: item.cost for key, item in todo.items()}
         tick = None if queue is None else (lambda: drain(queue, bars))
-        outcomes = backend.run(task, arguments, retries=retries, priorities=priorities,
+        outcomes = backend.run(function, arguments, retries=retries, priorities=priorities,
                                tick=tick)
         try:
             for outcome in outcomes:
@@ -196,19 +252,20 @@ def run_tasks(plan: Sweep, out_dir: str | os.PathLike, backend, *,
                     tick()
                 item = todo[outcome.key]
                 reason = outcome.error
+                artifact, network = outcome.value, None
+                if isinstance(artifact, SeedResult):
+                    artifact, network = artifact.artifact, artifact.network
                 if reason is None:
-                    reason = check_result(item, plan.figure, outcome.value, digests)
+                    reason = check_result(item, plan.figure, artifact, digests)
                 if reason is None:
                     try:
-                        directory = out_dir / item.dirname
-                        directory.mkdir(exist_ok=True)
-                        path = _artifacts.write_artifact(directory, outcome.value)
+                        path = _write(out_dir / item.dirname, artifact, network)
                     except (OSError, _artifacts.ArtifactError) as exc:
                         reason = f"cannot write {item.relpath}: {exc}"
                 if reason is None:
                     report.completed.append(item)
                     report.paths[item] = path
-                    bars.finish(outcome.key, outcome.value.get("final_outer_mse"))
+                    bars.finish(outcome.key, artifact.get("final_outer_mse"))
                 else:
                     report.failed[item] = reason
                     bars.fail(outcome.key, f"{item.relpath} failed: {reason}")
@@ -223,6 +280,22 @@ def run_tasks(plan: Sweep, out_dir: str | os.PathLike, backend, *,
         if manager is not None:
             manager.shutdown()
     return report
+
+
+def _write(directory: Path, artifact: dict, network: bytes | None) -> Path:
+    """Write a task's network (if any), then its artifact, each atomically.
+
+    The network goes first: an artifact whose network file is missing was
+    written without one, which ``--resume`` can tell.  A network file left by
+    an earlier run of the task is removed when this one brings none.
+    """
+    directory.mkdir(exist_ok=True)
+    beside = directory / _artifacts.network_name(artifact["seed"])
+    if network is not None:
+        _artifacts.write_bytes_atomic(beside, network)
+    else:
+        beside.unlink(missing_ok=True)
+    return _artifacts.write_artifact(directory, artifact)
 
 
 #: The name a sweep's run had in 0.1.0.

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .executors import Backend, LocalBackend
-from .loop import run_tasks
+from .executors import Backend, InProcessBackend, LocalBackend
+from .loop import import_problem, run_tasks
 from .sweep import plan_figure
 
 __all__ = ["SeedReport", "RunReport", "run_seeds"]
@@ -69,7 +69,8 @@ def run_seeds(figure: str, cfg: Mapping[str, Any], seeds: Sequence[int],
               threads: int | None = None, skip: Sequence[int] = (), quiet: bool = False,
               protocol: Callable | None = None, task: Callable | None = None,
               backend: Backend | None = None, retries: int = 2,
-              data: Mapping[str, Any] | None = None) -> SeedReport:
+              data: Mapping[str, Any] | None = None,
+              networks: bool = False) -> SeedReport:
     """Run seeds of a figure and write one artifact per seed into `out_dir`.
 
     Parameters
@@ -85,13 +86,16 @@ def run_seeds(figure: str, cfg: Mapping[str, Any], seeds: Sequence[int],
     jobs, threads : int, optional
         Local worker processes and threads per seed (see
         :class:`lttb.run.executors.LocalBackend`); ignored with `backend`.
+        With ``jobs=1`` a protocol that worker processes cannot import (one
+        defined in a notebook cell) runs in this process instead.
     skip : sequence of int
         Seeds already done; their artifacts are left untouched.
     quiet : bool
         No progress bars.
     protocol : callable, optional
-        ``protocol(cfg, seed, progress=...)``, importable by name; default
-        the protocol of `figure` in the catalog.
+        ``protocol(cfg, seed, progress=...)``, importable by name (or
+        anything with ``jobs=1``); default the protocol of `figure` in the
+        catalog.
     task : callable, optional
         Worker entry point with the signature of :func:`lttb.run.tasks.seed_task`,
         importable by name (tests substitute a faulty one).
@@ -103,6 +107,10 @@ def run_seeds(figure: str, cfg: Mapping[str, Any], seeds: Sequence[int],
         Name -> 2-D array given to the protocol of every seed as keyword
         arguments, e.g. ``{"targets": T x O}`` for the ``trajectory``
         figure; every artifact records their SHA-256 (``data_sha256``).
+    networks : bool
+        Also write each seed's trained network beside its artifact,
+        ``seed-NNNN.npz`` (:func:`lttb.load_network` reads it), as
+        ``lttb-reproduce`` does unless given ``--no-networks``.
 
     Returns
     -------
@@ -110,6 +118,10 @@ def run_seeds(figure: str, cfg: Mapping[str, Any], seeds: Sequence[int],
 
     Raises
     ------
+    lttb.run.loop.NotImportableError
+        Before any seed runs, when local worker processes could not import
+        `protocol` or `task` (defined in a notebook cell) and ``jobs`` is
+        not 1; the message says what to do.
     KeyboardInterrupt
         After stopping the workers; the finished artifacts are kept and the
         exception carries the :class:`SeedReport` as ``report``.
@@ -121,10 +133,16 @@ def run_seeds(figure: str, cfg: Mapping[str, Any], seeds: Sequence[int],
     kept = [t for t in plan.tasks if t.seed in skip_set]
     own = backend is None
     if own:
-        backend = LocalBackend(jobs, threads=threads, openmp=openmp_enabled())
+        if jobs == 1 and any(f is not None and import_problem(f) is not None
+                             for f in (protocol, task)):
+            # One worker would only run the seeds one after the other anyway;
+            # here they need no import by name.
+            backend = InProcessBackend()
+        else:
+            backend = LocalBackend(jobs, threads=threads, openmp=openmp_enabled())
     try:
         report = run_tasks(plan, out_dir, backend, skip=kept, quiet=quiet, retries=retries,
-                           protocol=protocol, task=task)
+                           protocol=protocol, task=task, networks=networks)
     except KeyboardInterrupt as exc:
         inner = getattr(exc, "report", None)
         if inner is not None:

@@ -6,14 +6,16 @@ artifact, atomically, so a worker that dies never leaves a partial file.
 
 from __future__ import annotations
 
+import inspect
 import time
 from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from .. import artifacts as _artifacts
 from ..arrays_io import array_sha256
 
-__all__ = ["seed_task", "QueueProgress"]
+__all__ = ["seed_task", "QueueProgress", "SeedResult", "accepts_keyword"]
 
 
 class QueueProgress:
@@ -40,8 +42,37 @@ class QueueProgress:
             pass
 
 
+@dataclass
+class SeedResult:
+    """What a task returns when its network is wanted: the artifact and the network file.
+
+    Attributes
+    ----------
+    artifact : dict
+        The validated artifact (not yet written).
+    network : bytes or None
+        The trained network's ``.npz`` file (:meth:`lttb.Network.to_bytes`),
+        ``None`` when the protocol does not hand back its network.
+    """
+
+    artifact: dict
+    network: bytes | None
+
+
+def accepts_keyword(function: Callable, name: str) -> bool:
+    """Whether `function` can be called with the keyword argument `name`."""
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):  # some builtins have no signature
+        return False
+    return any(p.kind is p.VAR_KEYWORD
+               or (p.name == name and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD))
+               for p in parameters)
+
+
 def seed_task(protocol: Callable, figure: str, cfg: Mapping[str, Any], seed: int,
-              queue=None, data: Mapping[str, Any] | None = None) -> dict[str, Any]:
+              queue=None, data: Mapping[str, Any] | None = None, *,
+              network: bool = False) -> dict[str, Any] | SeedResult:
     """Run one seed's protocol and return its artifact (runs in a worker).
 
     Parameters
@@ -61,11 +92,16 @@ def seed_task(protocol: Callable, figure: str, cfg: Mapping[str, Any], seed: int
         Name -> 2-D array, passed to the protocol as keyword arguments and
         recorded in the artifact by SHA-256 (``data_sha256``), computed
         here from the arrays the protocol receives.
+    network : bool
+        Also return the trained network, as the bytes of its ``.npz`` file:
+        the protocol is asked for it with ``return_network=True`` (a
+        protocol without that keyword gives none).
 
     Returns
     -------
-    dict
-        The validated artifact (not yet written).
+    dict or SeedResult
+        The validated artifact (not yet written); with `network`, a
+        :class:`SeedResult` holding it and the network file.
     """
     # Imported here, in the worker: the parent (and replot) never needs the engine.
     from ..model.engines import runtime_info
@@ -74,10 +110,19 @@ def seed_task(protocol: Callable, figure: str, cfg: Mapping[str, Any], seed: int
         progress = queue
     else:
         progress = QueueProgress(queue, seed)
+    extra = {}
+    if network and accepts_keyword(protocol, "return_network"):
+        extra["return_network"] = True
     start = time.perf_counter()
     data = dict(data or {})
-    result = protocol(dict(cfg), seed, progress=progress, **data)
+    result = protocol(dict(cfg), seed, progress=progress, **data, **extra)
     wall = time.perf_counter() - start
+    net = result.pop("network", None) if extra else None
     digests = {name: array_sha256(array) for name, array in data.items()}
-    return _artifacts.build_artifact(figure, cfg, result, wall, runtime=runtime_info(),
-                                     data_sha256=digests or None)
+    artifact = _artifacts.build_artifact(figure, cfg, result, wall, runtime=runtime_info(),
+                                         data_sha256=digests or None)
+    if not network:
+        return artifact
+    # Bytes, not the object: they pickle back from any worker (local or Dask)
+    # and the parent writes them without loading the model.
+    return SeedResult(artifact, None if net is None else net.to_bytes())

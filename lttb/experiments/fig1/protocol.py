@@ -10,7 +10,8 @@ from ...model.training import Progress, run_schedule
 __all__ = ["run"]
 
 
-def run(cfg: Mapping[str, Any], seed: int, progress: Progress | None = None) -> dict[str, Any]:
+def run(cfg: Mapping[str, Any], seed: int, progress: Progress | None = None, *,
+        return_network: bool = False) -> dict[str, Any]:
     """Train one network with the schedule of `cfg`, then run the full test.
 
     Parameters
@@ -21,6 +22,8 @@ def run(cfg: Mapping[str, Any], seed: int, progress: Progress | None = None) -> 
         Non-negative seed (see :func:`lttb.model.training.run_schedule`).
     progress : callable, optional
         ``progress(iteration, n_iterations, latest_outer_mse)``.
+    return_network : bool
+        Add the trained network under ``"network"`` (to be saved).
 
     Returns
     -------
@@ -28,4 +31,4 @@ def run(cfg: Mapping[str, Any], seed: int, progress: Progress | None = None) -> 
         The result of :func:`lttb.model.training.run_schedule`; the keys an
         artifact keeps are :data:`lttb.experiments.fig1.results.RESULT_KEYS`.
     """
-    return run_schedule(cfg, seed, progress)
+    return run_schedule(cfg, seed, progress, return_network=return_network)

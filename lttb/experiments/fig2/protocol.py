@@ -106,7 +106,7 @@ def context_tests(net: Network) -> dict[str, Any]:
 
 
 def run(cfg: Mapping[str, Any], seed: int, progress: Progress | None = None, *,
-             network_cls: type = Network) -> dict[str, Any]:
+             network_cls: type = Network, return_network: bool = False) -> dict[str, Any]:
     """One seed of Figure 2: the training schedule, the full test, the context tests.
 
     Parameters
@@ -120,6 +120,8 @@ def run(cfg: Mapping[str, Any], seed: int, progress: Progress | None = None, *,
         As for :func:`lttb.model.training.run_schedule`.
     network_cls : type
         :class:`lttb.model.Network` or a class with the same API.
+    return_network : bool
+        Add the trained network under ``"network"`` (to be saved).
 
     Returns
     -------
@@ -133,4 +135,5 @@ def run(cfg: Mapping[str, Any], seed: int, progress: Progress | None = None, *,
         Before any simulation, if the configuration cannot run the tests.
     """
     check_config(cfg)
-    return run_schedule(cfg, seed, progress, network_cls=network_cls, extra_tests=context_tests)
+    return run_schedule(cfg, seed, progress, network_cls=network_cls, extra_tests=context_tests,
+                        return_network=return_network)

@@ -19,7 +19,7 @@ __all__ = ["run", "check_config"]
 
 
 def run(cfg: Mapping[str, Any], seed: int, progress: Progress | None = None, *,
-        targets: Any, inputs: Any = None) -> dict[str, Any]:
+        targets: Any, inputs: Any = None, return_network: bool = False) -> dict[str, Any]:
     """Train one network on `targets` with the schedule of `cfg`, then run the full test.
 
     Parameters
@@ -37,6 +37,9 @@ def run(cfg: Mapping[str, Any], seed: int, progress: Progress | None = None, *,
         The trajectory, one row per bin, used as given.
     inputs : array_like, shape (T, I), optional
         The input of every bin, in place of the clock.
+    return_network : bool
+        Also hand back the trained network under ``"network"`` (see
+        :func:`lttb.model.training.run_schedule`).
 
     Returns
     -------
@@ -48,7 +51,8 @@ def run(cfg: Mapping[str, Any], seed: int, progress: Progress | None = None, *,
     check_config(cfg)
     own_targets = np.asarray(targets, dtype=np.float64).T[None]
     own_inputs = None if inputs is None else np.asarray(inputs, dtype=np.float64).T
-    result = run_schedule(cfg, seed, progress, targets=own_targets, inputs=own_inputs)
+    result = run_schedule(cfg, seed, progress, targets=own_targets, inputs=own_inputs,
+                          return_network=return_network)
     if own_inputs is not None:
         result["inputs"] = floats(own_inputs)
     return result

@@ -1,0 +1,38 @@
+"""Read a run's results as arrays and export its spike trains (.npz; Neo when installed)."""
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+import lttb
+from lttb.run.seeds import run_seeds
+
+
+
+def main():
+    # Worker processes are spawned: they import this file, so the run
+    # sits under the __main__ guard below.
+    cfg = lttb.load_config("fig1", N=60, Ne=48, Ni=12, T=120, epochs=2, iters_per_epoch=5)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        assert run_seeds("fig1", cfg, [0, 1], out, jobs=2, quiet=True).ok
+        results = lttb.load_results(out, dense=True)
+        run = results[0]
+        print(f"seed 0: outer MSE curve {run['outer_mse'].shape}, raster {run['S_soma'].shape}, "
+              f"{int(run['S_burst'].sum())} bursts")
+        path = lttb.export_spikes(results, out / "spikes.npz")
+        with np.load(path) as spikes:
+            print(f"{path.name}: runs {spikes['runs'].tolist()}, "
+                  f"{len(spikes['seed-0000/neuron'])} spikes in seed 0")
+        try:
+            trains = lttb.neo_spike_trains(results)["seed-0000"]
+        except ImportError as exc:  # neo is an optional extra
+            print(exc)
+        else:
+            rates = [len(t) / float(t.t_stop - t.t_start) for t in trains]
+            print(f"Neo: {len(trains)} SpikeTrains, mean rate {np.mean(rates):.1f} Hz")
+
+
+if __name__ == "__main__":
+    main()
