@@ -85,8 +85,9 @@ MUTATIONS = [
       "pair[1] >= T", "pair[1] > T",
       "an artifact with a spike at bin T reads"),
     M("resume-compares-schedule-only", "lttb/run/planning.py",
-      "differences = _artifacts.same_run(artifact, figure, cfg)",
-      'differences = [d for d in _artifacts.same_run(artifact, figure, cfg) if d == "schedule"]',
+      "differences = _artifacts.same_run(artifact, figure, cfg, data_sha256)",
+      'differences = [d for d in _artifacts.same_run(artifact, figure, cfg, data_sha256)\n'
+      '                       if d == "schedule"]',
       "--resume keeps artifacts of another configuration with the same schedule"),
     # ---- compiled core -----------------------------------------------------------------
     M("apical-proximal-threshold-inclusive", "lttb/_kernels.h",
