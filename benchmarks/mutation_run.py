@@ -257,6 +257,12 @@ def check_snippets(root: Path, mutations: list[Mutation]) -> list[str]:
 
 # --------------------------------------------------------------------------- build and test
 
+def _default_sigint() -> None:
+    # A run started in the background (nohup ... &) ignores SIGINT, and its
+    # children would inherit that: the suite's Ctrl-C test needs it back.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _env(scratch: Path) -> dict[str, str]:
     env = dict(os.environ)
     # The copy comes first on sys.path, before any installed (or editable) lttb.
@@ -349,7 +355,7 @@ def run_suite(scratch: Path, pytest_args: list[str], timeout: float,
     with open(log, "w") as handle:
         process = subprocess.Popen([*pytest, *pytest_args], cwd=scratch, env=_env(scratch),
                                    stdout=handle, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+                                   start_new_session=True, preexec_fn=_default_sigint)
         try:
             status = process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:

@@ -430,7 +430,10 @@ def test_rerun_without_resume_overwrites(finished_run, tmp_path):
 #: The command line with one worker whose second seed never finishes (see
 #: _lttb_faults.hang_victim): an interrupt always finds the run unfinished.
 HANGING_CLI = """
-import functools, sys
+import functools, signal, sys
+# As in a terminal: a parent started in the background may have SIGINT ignored,
+# which a child inherits.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 import _lttb_faults
 import lttb.cli.execute
 import lttb.run.loop
