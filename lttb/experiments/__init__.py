@@ -1,8 +1,9 @@
 """The experiments: one folder per figure of the paper, and the catalog.
 
-Each folder (``fig1/``, ``fig2/``) holds
+Each folder (``fig1/``, ``fig2/``, ``trajectory/``) holds
 
-- ``__init__.py``: the figure's one-line summary (``SUMMARY``);
+- ``__init__.py``: the figure's one-line summary (``SUMMARY``), its preset's
+  name (``PRESET``), and the data files it reads, if any (``DATA_FILES``);
 - ``preset.json``: its configuration preset (named after the folder);
 - ``protocol.py``: ``run(cfg, seed, progress=None) -> dict``, what one seed
   computes, on :mod:`lttb.model`; optionally ``check_config(cfg)``;
