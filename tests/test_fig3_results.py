@@ -85,3 +85,22 @@ def test_summary_per_variant_and_difference(runs, tmp_path):
     A.validate_summary(one)
     assert one["fig3"]["apical_minus_basal"] is None
     assert A.write_summary(tmp_path, artifacts).name == "summary.json"
+
+
+def test_figures_drawn_from_artifacts(runs, tmp_path):
+    from lttb.experiments.fig3 import plots
+    from lttb.plotting.draw import draw_all
+
+    artifacts = [_artifact(runs, v, s) for v in ("apical", "basal") for s in (0, 1)]
+    written = draw_all(artifacts, tmp_path / "figures", jobs=1)
+    names = sorted(p.name for p in written)
+    for stem in ("fig3_reward", "fig3_all", "fig3_trajectory_apical_seed-0000",
+                 "fig3_trajectory_basal_seed-0001", "fig3_outputs_apical_seed-0001"):
+        for fmt in ("pdf", "eps", "png"):
+            assert f"{stem}.{fmt}" in names
+    assert len(names) == 3 * (2 + 2 * 4)
+    # The reward panel: one band per variant, log epochs from 1, y up to 1.05.
+    ax = plots.plot_reward(artifacts).axes[0]
+    assert ax.get_xscale() == "log" and ax.get_ylim() == (0, 1.05)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["apical", "basal"]
+    assert len(plots.plot_all(artifacts[:2]).axes) == 6
