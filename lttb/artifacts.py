@@ -263,6 +263,17 @@ def _config_rules(figure: str) -> tuple[Callable[[Mapping[str, Any]], dict[str, 
             schedule_of)
 
 
+def schedule_for(figure: str, cfg: Mapping[str, Any]) -> dict[str, Any]:
+    """The schedule a configuration of `figure` asks for (its own ``schedule_of``, if any)."""
+    return _config_rules(figure)[1](cfg)
+
+
+def task_cost(figure: str, cfg: Mapping[str, Any]) -> float | None:
+    """Rough relative run time of a task of `figure` (its ``task_cost``), or ``None``."""
+    own = getattr(results_of(figure), "task_cost", None)
+    return None if own is None else float(own(cfg))
+
+
 def _consistency_problems(artifact: Mapping[str, Any]) -> list[str]:
     """Cross-field rules a JSON schema cannot express: the common ones, then the figure's."""
     validate, schedule = _config_rules(artifact["figure"])

@@ -7,14 +7,8 @@ import copy
 import pytest
 
 from lttb import artifacts as A
-from lttb.experiments import catalog
 from lttb.experiments.fig3 import protocol, results
 from lttb.experiments.fig3.config import load_fig3_config
-
-
-@pytest.fixture(autouse=True)
-def _fig3_in_catalog(monkeypatch):
-    monkeypatch.setitem(catalog.CATALOG, "fig3", "lttb.experiments.fig3")
 
 
 @pytest.fixture(scope="module")

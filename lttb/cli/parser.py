@@ -62,6 +62,14 @@ def _add_figure_parser(subparsers, spec: Experiment) -> None:
                         help=f"output directory (default ./{DEFAULT_RESULTS.as_posix()}/{spec.name})")
     add_run_options(parser, base=spec.preset, where="", unit="seeds")
     add_data_options(parser, spec)
+    variants = spec.variants
+    if variants:
+        everything = variants.get("all", "all")
+        parser.add_argument("--variant", choices=[*variants["choices"], everything],
+                            default=everything,
+                            help=f"{variants.get('help', 'task variant')} (default "
+                                 f"{everything}: one task per variant and seed, each "
+                                 f"variant's artifacts in its own folder of --out)")
     parser.set_defaults(figure=spec)
 
 

@@ -50,7 +50,8 @@ from ..._resources import read_schema
 
 __all__ = ["SCHEMA_NAME", "SECTIONS", "NETWORKS", "VARIANTS", "VARIANT_LOW", "PRESETS",
            "UNUSED_NETWORK_KEYS", "load_fig3_config", "validate_fig3_config",
-           "parse_dotted", "flatten", "schedule_of"]
+           "parse_dotted", "flatten", "schedule_of", "OPTION_KEYS", "parse_key", "load",
+           "sizing", "task_cost"]
 
 SCHEMA_NAME = "fig3-config.schema.json"
 #: Sections of plain values, checked by the Figure 3 schema.
@@ -395,7 +396,9 @@ def schedule_of(cfg: Mapping[str, Any]) -> dict[str, Any]:
     dict
         ``epochs``, ``iters_per_epoch``, ``lr_decay``, ``checkpoint_every``,
         ``n_examples``, ``n_tests`` (closed-loop tests per evaluation) and
-        ``n_evaluations`` (``epochs + 1``: epoch 0 is before training).
+        ``n_evaluations`` (``epochs + 1``: epoch 0 is before training) and
+        ``n_iterations`` (``epochs x iters_per_epoch``: training iterations
+        of each network, what progress counts).
     """
     schedule = dict(cfg["schedule"])
     return {"epochs": int(schedule["epochs"]),
@@ -404,4 +407,49 @@ def schedule_of(cfg: Mapping[str, Any]) -> dict[str, Any]:
             "checkpoint_every": int(schedule["checkpoint_every"]),
             "n_examples": int(cfg["task"]["n_examples"]),
             "n_tests": int(cfg["task"]["n_tests"]),
-            "n_evaluations": int(schedule["epochs"]) + 1}
+            "n_evaluations": int(schedule["epochs"]) + 1,
+            "n_iterations": int(schedule["epochs"]) * int(schedule["iters_per_epoch"])}
+
+
+# --------------------------------------------------------------------------- command line
+# The interface a figure's own configuration module gives the command line
+# (CONFIG of the figure's package; see lttb.experiments.catalog.Experiment.config).
+
+#: What ``--epochs`` and ``--iters-per-epoch`` set.
+OPTION_KEYS = {"epochs": "schedule.epochs", "iters_per_epoch": "schedule.iters_per_epoch"}
+
+#: ``--set KEY=VALUE`` -> typed value (raises ConfigError naming the key).
+parse_key = parse_dotted
+
+
+def load(source: str | os.PathLike, variant: str,
+         overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The configuration of one variant from a preset name or a file, and overrides.
+
+    Parameters
+    ----------
+    source : str or path-like
+        A preset name (:data:`PRESETS`) or a configuration file (a
+        :class:`pathlib.Path` is always read as a file).
+    variant : str
+    overrides : mapping, optional
+        Dotted key -> value.
+    """
+    if isinstance(source, str) and source in PRESETS:
+        # A preset name is always the preset, as lttb.load_config takes it.
+        return load_fig3_config(variant, source, overrides=overrides)
+    return load_fig3_config(variant, config_file=source, overrides=overrides)
+
+
+def sizing(cfg: Mapping[str, Any]) -> dict[str, Any]:
+    """The larger network's configuration, for the memory estimate of a task."""
+    return dict(max((cfg["low"], cfg["high"]), key=lambda net: (net["N"], net["T"])))
+
+
+def task_cost(cfg: Mapping[str, Any]) -> float:
+    """Rough relative run time of a task (recurrent synapses x bins x trials, both networks)."""
+    schedule = schedule_of(cfg)
+    trials = (schedule["n_iterations"] + schedule["epochs"] + 1) * schedule["n_examples"]
+    steps = sum(float(cfg[net]["N"]) ** 2 * cfg[net]["T"] for net in NETWORKS) * trials
+    loop = (float(cfg["low"]["N"]) ** 2 + float(cfg["high"]["N"]) ** 2) * cfg["env"]["max_T"]
+    return steps + loop * schedule["n_tests"] * schedule["n_evaluations"]

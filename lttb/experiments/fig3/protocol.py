@@ -209,8 +209,8 @@ def run(cfg: Mapping[str, Any], seed: int, progress: Progress | None = None, *,
     seed : int
         Non-negative seed of every generator (see the module's docstring).
     progress : callable, optional
-        ``progress(epoch, epochs, mean low-network short-test MSE)`` after
-        every epoch.
+        ``progress(iteration, n_iterations, mean low-network short-test
+        MSE)`` after every epoch (iterations of each network).
     buttons, foods : array_like, shape (n_examples, 2), optional
         The training set, instead of the drawn one (both or neither).
     test_angles : array_like, shape (epochs + 1, n_tests, 2), optional
@@ -280,7 +280,8 @@ def run(cfg: Mapping[str, Any], seed: int, progress: Progress | None = None, *,
             rates[name][1] *= schedule["lr_decay"]
         record(epoch)
         if progress is not None:
-            progress(epoch, epochs, float(np.mean(out["ERRORS_low"][-1])))
+            progress(epoch * schedule["iters_per_epoch"], schedule["n_iterations"],
+                     float(np.mean(out["ERRORS_low"][-1])))
     return {"seed": int(seed), "variant": cfg["variant"], "schedule": schedule,
             "buttons": buttons.tolist(), "foods": foods.tolist(), **out,
             "example": _example_episode(cfg, high, low, rngs["example"])}

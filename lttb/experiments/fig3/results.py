@@ -16,10 +16,10 @@ from typing import Any
 import numpy as np
 
 from ...stats import finite_or_none, mean_sd, nested_shape
-from .config import VARIANTS, schedule_of, validate_fig3_config
+from .config import VARIANTS, schedule_of, task_cost, validate_fig3_config
 
 __all__ = ["RESULT_KEYS", "CURVES", "RATES", "PAPER", "LAST_EPOCHS", "problems", "summarize",
-           "validate_config", "schedule_of"]
+           "validate_config", "schedule_of", "task_cost", "report"]
 
 #: Keys a run's result gives its artifact, in artifact order.
 RESULT_KEYS = ("variant", "buttons", "foods", "R_mean", "button_rate", "food_rate",
@@ -149,3 +149,35 @@ def summarize(artifacts: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     return {"fig3": {"variants": variants, "apical_minus_basal": difference,
                      "last_epochs": LAST_EPOCHS,
                      "paper": {v: dict(values) for v, values in PAPER.items()}}}
+
+
+def report(summary: Mapping[str, Any]) -> list[str]:
+    """Lines the command prints after a run: per variant the final and last-epochs reward.
+
+    Parameters
+    ----------
+    summary : mapping
+        What :func:`lttb.artifacts.summarize` returned.
+    """
+    block = summary["fig3"]
+    lines = []
+
+    def text(item: Mapping[str, Any]) -> str:
+        if item["mean"] is None:
+            return "n/a"
+        sd = "" if item["sd"] is None else f" ± {item['sd']:.3f}"
+        return f"{item['mean']:.3f}{sd}"
+
+    for variant, entry in block["variants"].items():
+        n = len(entry["seeds"])
+        lines.append(f"{variant} ({n} seed{'s' if n != 1 else ''}): final reward "
+                     f"{text(entry['final']['R_mean'])}, last {block['last_epochs']} epochs "
+                     f"{text(entry['last_epochs']['R_mean'])}; button "
+                     f"{text(entry['last_epochs']['button_rate'])}, button + food "
+                     f"{text(entry['last_epochs']['food_rate'])} (paper "
+                     f"{block['paper'][variant]['R_mean']:.2f} over the last epochs)")
+    difference = block["apical_minus_basal"]
+    if difference is not None and difference["last_epochs"]["R_mean"] is not None:
+        lines.append(f"apical - basal, last epochs: reward "
+                     f"{difference['last_epochs']['R_mean']:+.3f}")
+    return lines
