@@ -18,18 +18,24 @@ initial weights.  Every array can also be given explicitly, for replay.
 
 from __future__ import annotations
 
+import io
+import json
+import os
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ...artifacts import write_bytes_atomic
 from ...model import EnvParams, Example, Network, closed_loop, one_hot_contexts
 from ...model.environment import expert, high_targets, positions_from_angles
 from ...model.state import draw_initial_state
 from .config import schedule_of, validate_fig3_config
 
 __all__ = ["run", "check_config", "draw_training_set", "draw_networks", "env_params",
-           "make_examples", "evaluate", "STREAMS"]
+           "make_examples", "evaluate", "STREAMS", "CHECKPOINT_VERSION", "write_checkpoint",
+           "read_checkpoint"]
 
 #: The generators spawned from ``SeedSequence(seed)``, in spawn order.
 STREAMS = ("training_set", "low", "high", "evaluation", "example")
@@ -195,11 +201,64 @@ def _example_episode(cfg, high, low, rng) -> dict[str, Any]:
 
 
 _CURVES = ("R_mean", "button_rate", "food_rate", "btn_dist_mean", "targ_dist_mean")
+_WEIGHTS = ("J", "w", "j_in", "j_targ", "Jout", "Bias", "j_basal_cont", "j_apical_cont")
+#: Layout version of a checkpoint file.
+CHECKPOINT_VERSION = 1
+
+
+def write_checkpoint(path: str | os.PathLike, *, cfg: Mapping[str, Any], seed: int,
+                     epoch: int, low: Network, high: Network, rates: Mapping[str, list],
+                     out: Mapping[str, Any], evaluation_state: Mapping[str, Any]) -> Path:
+    """Write a run's state after `epoch` atomically (a ``.npz`` file).
+
+    It holds both networks' weights, the learning rates, everything
+    recorded so far and the state of the evaluation generator: all that
+    the rest of the run depends on, so that :func:`run` resumed from it
+    computes what an uninterrupted run does, bit for bit.
+    """
+    header = {"checkpoint_version": CHECKPOINT_VERSION, "config": cfg, "seed": int(seed),
+              "epoch": int(epoch), "rates": {k: list(v) for k, v in rates.items()},
+              "out": out, "evaluation_state": evaluation_state}
+    arrays = {f"{name}__{key}": getattr(net, key) for name, net in (("low", low),
+                                                                    ("high", high))
+              for key in _WEIGHTS}
+    buffer = io.BytesIO()
+    np.savez(buffer, header=np.array(json.dumps(header)), **arrays)
+    return write_bytes_atomic(path, buffer.getvalue())
+
+
+def read_checkpoint(path: str | os.PathLike, cfg: Mapping[str, Any], seed: int
+                    ) -> dict[str, Any] | None:
+    """The state of a checkpoint of this run, or ``None`` (no file, or another run's).
+
+    Returns
+    -------
+    dict or None
+        ``epoch``, ``rates``, ``out``, ``evaluation_state``, and ``low`` and
+        ``high``: the weights by name.
+    """
+    path = Path(path)
+    if not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            header = json.loads(str(data["header"]))
+            weights = {name: {key: np.array(data[f"{name}__{key}"]) for key in _WEIGHTS}
+                       for name in ("low", "high")}
+    except (OSError, ValueError, KeyError):
+        return None
+    if (header.get("checkpoint_version") != CHECKPOINT_VERSION
+            or header.get("config") != json.loads(json.dumps(cfg))
+            or header.get("seed") != int(seed)):
+        return None
+    return {**{k: header[k] for k in ("epoch", "rates", "out", "evaluation_state")},
+            **weights}
 
 
 def run(cfg: Mapping[str, Any], seed: int, progress: Progress | None = None, *,
         buttons=None, foods=None, test_angles=None, low_state=None, high_state=None,
-        engine: str | None = None) -> dict[str, Any]:
+        engine: str | None = None,
+        checkpoint: str | os.PathLike | None = None) -> dict[str, Any]:
     """Train both networks of one variant jointly and evaluate them every epoch.
 
     Parameters
@@ -220,6 +279,11 @@ def run(cfg: Mapping[str, Any], seed: int, progress: Progress | None = None, *,
         takes them), used as given instead of the drawn ones.
     engine : str, optional
         ``"core"`` (default) or ``"oracle"``.
+    checkpoint : path-like, optional
+        A file to write the run's state to every ``schedule.checkpoint_every``
+        epochs before the last (:func:`write_checkpoint`, atomically).  When
+        it already holds a checkpoint of this configuration and seed, the run
+        continues from it, with the same result as an uninterrupted run.
 
     Returns
     -------
@@ -265,12 +329,21 @@ def run(cfg: Mapping[str, Any], seed: int, progress: Progress | None = None, *,
             out[key].append(result[key])
         out["tests"].append(result["tests"])
 
-    out["ERRORS_low"].append(low.short_test(low_examples).tolist())
-    out["ERRORS_high"].append(high.short_test(high_examples).tolist())
-    record(0)
     rates = {"low": [cfg["low"]["eta"], cfg["low"]["eta_out"], cfg["low"]["eta_bias"]],
              "high": [cfg["high"]["eta"], cfg["high"]["eta_out"], cfg["high"]["eta_bias"]]}
-    for epoch in range(1, epochs + 1):
+    saved = None if checkpoint is None else read_checkpoint(checkpoint, cfg, seed)
+    if saved is not None:
+        low = Network.from_arrays(cfg["low"], **saved["low"], engine=engine)
+        high = Network.from_arrays(cfg["high"], **saved["high"], engine=engine)
+        rates, out, start = saved["rates"], saved["out"], saved["epoch"] + 1
+        rngs["evaluation"].bit_generator.state = saved["evaluation_state"]
+    else:
+        out["ERRORS_low"].append(low.short_test(low_examples).tolist())
+        out["ERRORS_high"].append(high.short_test(high_examples).tolist())
+        record(0)
+        start = 1
+    every = schedule["checkpoint_every"]
+    for epoch in range(start, epochs + 1):
         for name, net, examples in (("low", low, low_examples), ("high", high, high_examples)):
             eta, eta_out, eta_bias = rates[name]
             for _ in range(schedule["iters_per_epoch"]):
@@ -279,6 +352,10 @@ def run(cfg: Mapping[str, Any], seed: int, progress: Progress | None = None, *,
             rates[name][0] *= schedule["lr_decay"]
             rates[name][1] *= schedule["lr_decay"]
         record(epoch)
+        if checkpoint is not None and epoch % every == 0 and epoch < epochs:
+            write_checkpoint(checkpoint, cfg=cfg, seed=seed, epoch=epoch, low=low, high=high,
+                             rates=rates, out=out,
+                             evaluation_state=rngs["evaluation"].bit_generator.state)
         if progress is not None:
             progress(epoch * schedule["iters_per_epoch"], schedule["n_iterations"],
                      float(np.mean(out["ERRORS_low"][-1])))
