@@ -20,7 +20,7 @@ import os
 import platform as _platform
 import re
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -250,14 +250,45 @@ def _complete_config(artifact: Mapping[str, Any]) -> dict[str, Any]:
     return config
 
 
+def _config_rules(figure: str) -> tuple[Callable[[Mapping[str, Any]], dict[str, Any]],
+                                         Callable[[Mapping[str, Any]], dict[str, Any]]]:
+    """How an artifact of `figure` checks its configuration and derives its schedule.
+
+    A figure whose configuration is not Figure 1's kind (Figure 3: two
+    networks and an environment) says so in its ``results`` module with
+    ``validate_config(config) -> cfg`` (raising :class:`ConfigError`) and
+    ``schedule_of(cfg) -> dict``; the others use :mod:`lttb.config`'s, on the
+    configuration completed with keys added since the artifact was written.
+    """
+    results = results_of(figure)
+    own = getattr(results, "validate_config", None)
+    if own is not None:
+        return own, results.schedule_of
+    return (lambda config: validate_config(_complete_config({"figure": figure,
+                                                             "config": config})),
+            schedule_of)
+
+
+def schedule_for(figure: str, cfg: Mapping[str, Any]) -> dict[str, Any]:
+    """The schedule a configuration of `figure` asks for (its own ``schedule_of``, if any)."""
+    return _config_rules(figure)[1](cfg)
+
+
+def task_cost(figure: str, cfg: Mapping[str, Any]) -> float | None:
+    """Rough relative run time of a task of `figure` (its ``task_cost``), or ``None``."""
+    own = getattr(results_of(figure), "task_cost", None)
+    return None if own is None else float(own(cfg))
+
+
 def _consistency_problems(artifact: Mapping[str, Any]) -> list[str]:
     """Cross-field rules a JSON schema cannot express: the common ones, then the figure's."""
+    validate, schedule = _config_rules(artifact["figure"])
     try:
-        cfg = validate_config(_complete_config(artifact))
+        cfg = validate(artifact["config"])
     except ConfigError as exc:
         return ["config: " + "; ".join(str(exc).splitlines())]
     problems = []
-    if artifact["schedule"] != schedule_of(cfg):
+    if artifact["schedule"] != schedule(cfg):
         problems.append("schedule does not follow from the config")
     return problems + results_of(artifact["figure"]).problems(artifact, cfg)
 
@@ -523,7 +554,7 @@ def same_run(artifact: Mapping[str, Any], figure: str, cfg: Mapping[str, Any],
     keys = [key for key in dict.fromkeys([*cfg, *old]) if old.get(key) != cfg.get(key)]
     if keys:
         differences.append("config keys " + ", ".join(keys))
-    if artifact["schedule"] != schedule_of(cfg):
+    if artifact["schedule"] != _config_rules(figure)[1](cfg):
         differences.append("schedule")
     # A changed file is a changed run, as a changed configuration is.
     old_data, new_data = artifact.get("data_sha256") or {}, dict(data_sha256 or {})

@@ -191,8 +191,13 @@ def add_run_options(parser: argparse.ArgumentParser, *, base: str, where: str,
 
 # --------------------------------------------------------------------------- configuration
 
-def overrides_of(args: argparse.Namespace) -> dict[str, Any]:
+def overrides_of(args: argparse.Namespace, config: Any = None) -> dict[str, Any]:
     """The configuration overrides of ``--set``, ``--epochs`` and ``--iters-per-epoch``.
+
+    `config` is a figure's own configuration module
+    (:attr:`lttb.experiments.catalog.Experiment.config`): its ``parse_key``
+    reads ``--set`` and its ``OPTION_KEYS`` say which keys the options set;
+    ``None`` for :mod:`lttb.config`.
 
     Raises
     ------
@@ -211,11 +216,12 @@ def overrides_of(args: argparse.Namespace) -> dict[str, Any]:
             problems.append(f"--set {key} is given more than once")
             continue
         try:
-            overrides[key] = parse_override(key, text)
+            overrides[key] = (parse_override if config is None else config.parse_key)(key, text)
         except ConfigError as exc:
             problems.append(f"--set {exc}")
-    for option, key in (("--epochs", "epochs"), ("--iters-per-epoch", "iters_per_epoch")):
-        value = getattr(args, key)
+    for option, attribute in (("--epochs", "epochs"), ("--iters-per-epoch", "iters_per_epoch")):
+        value = getattr(args, attribute)
+        key = attribute if config is None else config.OPTION_KEYS[attribute]
         if value is None:
             continue
         if key in overrides:

@@ -21,12 +21,25 @@ from ..run.sweep import Sweep, SweepTask, foreign_artifacts, plan_sweep_resume
 from .common import PROG, UsageError, say
 
 __all__ = ["check_scheduler", "resume_plan", "open_backend", "execute", "is_figure_plan",
-           "wants_networks"]
+           "wants_networks", "saves_networks"]
 
 
 def wants_networks(args: argparse.Namespace) -> bool:
     """Whether the run writes trained networks beside its artifacts (no ``--no-networks``)."""
     return not getattr(args, "no_networks", False)
+
+
+def saves_networks(plan: Sweep) -> bool:
+    """Whether the plan's protocol can hand back a trained network to save.
+
+    A figure whose protocol has no ``return_network`` (e.g. Figure 3, with
+    two networks per task) writes no network file, and its kept tasks need
+    none.
+    """
+    from ..experiments.catalog import experiment
+    from ..run.tasks import accepts_keyword
+
+    return accepts_keyword(experiment(plan.figure).protocol, "return_network")
 
 
 def is_figure_plan(plan: Sweep) -> bool:
@@ -73,7 +86,7 @@ def resume_plan(plan: Sweep, out: Path, args: argparse.Namespace) -> list[SweepT
                              f"--resume to keep what matches):\n  " + "\n  ".join(lines))
         return []
     keep, redo, conflicts = plan_sweep_resume(out, plan)
-    if wants_networks(args):
+    if wants_networks(args) and saves_networks(plan):
         # A kept task must have its network too: one written with
         # --no-networks (or before lttb saved them) runs again.
         for task in list(keep):

@@ -9,18 +9,48 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from .. import artifacts as _artifacts
+from ..config import ConfigError
 from ..experiments.catalog import Experiment
 from ..model.engines import openmp_enabled
 from ..run.sweep import plan_figure
-from .common import (DEFAULT_RESULTS, PROG, check_memory, check_writable_dir, count_seeds,
-                     load_for, out_dir, overrides_of, say, seeds_of)
+from .common import (DEFAULT_RESULTS, PROG, check_memory, check_writable_dir, config_problem,
+                     count_seeds, load_for, out_dir, overrides_of, say, seeds_of)
 from .datafiles import check_sizes, read_data_files
 from .execute import check_scheduler, execute, open_backend, resume_plan
 from .report import finish
 
-__all__ = ["run_figure"]
+__all__ = ["run_figure", "load_variants"]
+
+
+def load_variants(args: argparse.Namespace, spec: Experiment) -> dict[str, dict[str, Any]]:
+    """The configuration of every variant ``--variant`` selects (a figure with variants).
+
+    Each is built by the figure's configuration module from the preset or
+    ``--config``, then ``--set``, ``--epochs`` and ``--iters-per-epoch``.
+
+    Raises
+    ------
+    UsageError
+        Naming every bad key or value (exit status 2, nothing written).
+    """
+    config = spec.config
+    overrides = overrides_of(args, config)
+    choices = list(spec.variants["choices"])
+    chosen = choices if args.variant not in choices else [args.variant]
+    # --config names a preset of the figure's own (e.g. fig3's "reduced") or a file.
+    source: Any = args.config if args.config is not None else spec.preset
+    out: dict[str, dict[str, Any]] = {}
+    try:
+        for variant in chosen:
+            out[variant] = config.load(source, variant, overrides)
+            if spec.check is not None:
+                spec.check(out[variant])
+    except ConfigError as exc:
+        raise config_problem("invalid configuration", exc) from None
+    return out
 
 
 def run_figure(args: argparse.Namespace) -> int:
@@ -39,14 +69,23 @@ def run_figure(args: argparse.Namespace) -> int:
     spec: Experiment = args.figure
     # Data files first: their sizes are part of the configuration.
     data, sizes = read_data_files(args, spec)
-    check_sizes(overrides_of(args), sizes, args, spec)
-    cfg = load_for(args, spec, sizes)
-    check_scheduler(args)
-    check_memory(args, count_seeds(args), cfg, unit="seeds")
+    if spec.variants:
+        variants = load_variants(args, spec)
+        cfg = None
+        check_scheduler(args)
+        largest = max((spec.config.sizing(c) for c in variants.values()),
+                      key=lambda c: (c["N"], c["T"]))
+        check_memory(args, count_seeds(args) * len(variants), largest, unit="tasks")
+    else:
+        variants = None
+        check_sizes(overrides_of(args), sizes, args, spec)
+        cfg = load_for(args, spec, sizes)
+        check_scheduler(args)
+        check_memory(args, count_seeds(args), cfg, unit="seeds")
     seeds = seeds_of(args)
     out = out_dir(args.out, DEFAULT_RESULTS / spec.name)
     check_writable_dir(out, "--out")
-    plan = plan_figure(spec.name, cfg, seeds, data=data)
+    plan = plan_figure(spec.name, cfg, seeds, data=data, variants=variants)
     skip = resume_plan(plan, out, args)
 
     openmp = openmp_enabled()
@@ -59,7 +98,8 @@ def run_figure(args: argparse.Namespace) -> int:
     # Everything is checked: from here on files are written.
     with backend:
         if args.scheduler is not None:
-            say(args.quiet, f"{len(seeds)} seeds on {backend.description}")
+            what = f"{len(plan.tasks)} tasks" if variants else f"{len(seeds)} seeds"
+            say(args.quiet, f"{what} on {backend.description}")
             link = getattr(backend, "dashboard_link", None)
             if link:
                 say(args.quiet, f"Dask dashboard: {link}")

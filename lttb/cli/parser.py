@@ -70,6 +70,14 @@ def _add_figure_parser(subparsers, spec: Experiment) -> None:
     add_run_options(parser, base=spec.preset, where="", unit="seeds")
     add_data_options(parser, spec)
     _add_networks_option(parser)
+    variants = spec.variants
+    if variants:
+        everything = variants.get("all", "all")
+        parser.add_argument("--variant", choices=[*variants["choices"], everything],
+                            default=everything,
+                            help=f"{variants.get('help', 'task variant')} (default "
+                                 f"{everything}: one task per variant and seed, each "
+                                 f"variant's artifacts in its own folder of --out)")
     parser.set_defaults(figure=spec)
 
 

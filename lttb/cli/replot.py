@@ -10,9 +10,11 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from .. import artifacts as _artifacts
 from ..artifacts import same_run
+from ..experiments.catalog import experiments
 from ..plotting.draw import draw_all
 from ..run.planning import available_cpus
 from ..run.sweep import is_sweep_dir
@@ -47,6 +49,21 @@ def _config_groups(artifacts: list[dict]) -> dict[str, list[int]]:
     return named
 
 
+def variant_artifacts(directory: Path) -> list[Path]:
+    """The artifacts of a figure run with variants (``apical/seed-0000.json``, ...).
+
+    Empty unless every subdirectory holding artifacts is named after a
+    variant of a figure of the catalog (``VARIANTS``), and there is one.
+    """
+    known = {name for spec in experiments().values()
+             for name in spec.variants.get("choices", ())}
+    folders = [child for child in sorted(directory.iterdir())
+               if child.is_dir() and _artifacts.find_artifacts(child)]
+    if not folders or any(child.name not in known for child in folders):
+        return []
+    return [path for child in folders for path in _artifacts.find_artifacts(child)]
+
+
 def replot(args: argparse.Namespace) -> int:
     """Run ``lttb-reproduce replot DIR``: figures and summaries from artifacts alone.
 
@@ -63,7 +80,7 @@ def replot(args: argparse.Namespace) -> int:
     directory = out_dir(args.dir, Path("."), REPLOT)
     if not directory.is_dir():
         raise UsageError(f"{REPLOT}: {str(directory)!r} is not a directory")
-    files = _artifacts.find_artifacts(directory)
+    files = _artifacts.find_artifacts(directory) or variant_artifacts(directory)
     if not files:
         if is_sweep_dir(directory):
             check_writable_dir(directory, REPLOT)
@@ -76,8 +93,15 @@ def replot(args: argparse.Namespace) -> int:
             valid.append(_artifacts.read_artifact(path))
         except _artifacts.ArtifactError as exc:
             skipped += 1
-            print(f"{PROG}: skipped {path.name}: {exc.reason}", file=sys.stderr)
-    groups = _config_groups(valid)
+            print(f"{PROG}: skipped {path.relative_to(directory).as_posix()}: {exc.reason}",
+                  file=sys.stderr)
+    # The variants of a figure (apical, basal) differ in configuration by
+    # design: each must be one run, not all of them together.
+    by_variant: dict[Any, list[dict]] = {}
+    for artifact in valid:
+        by_variant.setdefault(artifact.get("variant"), []).append(artifact)
+    groups = max((_config_groups(group) for group in by_variant.values()), key=len,
+                 default={})
     if len(groups) > 1:
         # Across-seed figures and the summary would average different
         # experiments: draw each seed, and say which runs are mixed.

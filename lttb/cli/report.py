@@ -12,6 +12,7 @@ from typing import Any
 
 from .. import artifacts as _artifacts
 from ..config import format_value
+from ..experiments.catalog import results_of
 from ..plotting import latest
 from ..plotting.draw import draw_all
 from ..plotting.sweep import draw_sweep
@@ -23,7 +24,17 @@ __all__ = ["report_summary", "finish", "write_sweep_results", "replot_sweep"]
 
 
 def report_summary(summary: dict[str, Any], out: Path, quiet: bool) -> None:
-    """Print the final outer MSE of each seed, their mean and, for Figure 2, the scores."""
+    """Print the final outer MSE of each seed, their mean and, for Figure 2, the scores.
+
+    A figure whose summary has no outer MSE (Figure 3) prints the lines of
+    its results module's ``report(summary)``.
+    """
+    if "final_outer_mse" not in summary:
+        for name in summary["figure_names"]:
+            for line in results_of(name).report(summary):
+                say(quiet, line)
+        say(quiet, f"results in {out}")
+        return
     per_seed = ", ".join(f"seed {item['seed']}: {format_mse(item['final_outer_mse'])}"
                          for item in summary["final_outer_mse"])
     say(quiet, f"final outer MSE (teacher off): {per_seed}")

@@ -74,6 +74,10 @@ def run_sweep_command(args: argparse.Namespace) -> int:
         raise UsageError(f"sweep {spec.name}: this figure reads files "
                          f"({', '.join('--' + name for name in spec.data_files)}), which sweep "
                          f"does not take; run 'lttb-reproduce {spec.name}' with --set instead")
+    if spec.variants:
+        raise UsageError(f"sweep {spec.name}: this figure runs task variants "
+                         f"({', '.join(spec.variants['choices'])}), which sweep does not "
+                         f"plan yet; run 'lttb-reproduce {spec.name}' with --set instead")
     overrides = overrides_of(args)
     try:
         grid = parse_grid(args.grid)

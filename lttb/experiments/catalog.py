@@ -13,6 +13,7 @@ import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Any
 
 __all__ = ["CATALOG", "Experiment", "experiment", "experiments", "names", "results_of",
            "plots_of"]
@@ -22,6 +23,7 @@ CATALOG: dict[str, str] = {
     "fig1": "lttb.experiments.fig1",
     "fig2": "lttb.experiments.fig2",
     "trajectory": "lttb.experiments.trajectory",
+    "fig3": "lttb.experiments.fig3",
 }
 
 #: The figure whose results and plots an artifact of an unknown figure uses.
@@ -63,6 +65,33 @@ class Experiment:
         the same names (see :mod:`lttb.experiments.trajectory`).
         """
         return dict(getattr(importlib.import_module(self.package), "DATA_FILES", {}))
+
+    @property
+    def variants(self) -> dict[str, Any]:
+        """The figure's task variants, or empty.
+
+        ``VARIANTS`` of the package: ``choices`` (variant names),
+        ``all`` (the word that selects every variant, the default) and
+        ``help``.  The command then takes ``--variant`` and runs one task per
+        (variant, seed), each variant's artifacts in a folder of its name;
+        the configuration module (:attr:`config`) builds each variant's
+        configuration (see :mod:`lttb.experiments.fig3`).
+        """
+        return dict(getattr(importlib.import_module(self.package), "VARIANTS", {}))
+
+    @property
+    def config(self) -> ModuleType | None:
+        """The figure's own configuration module (``CONFIG`` of the package), or ``None``.
+
+        For a configuration that is not Figure 1's kind; it gives the command
+        line ``load(source, variant, overrides)``, ``parse_key(key, text)``,
+        ``OPTION_KEYS`` (what ``--epochs`` and ``--iters-per-epoch`` set) and
+        ``sizing(cfg)`` (a network configuration for the memory estimate).
+        Its ``results`` module gives ``validate_config``, ``schedule_of``,
+        ``task_cost`` and ``report``.  ``None``: :mod:`lttb.config`.
+        """
+        name = getattr(importlib.import_module(self.package), "CONFIG", None)
+        return None if name is None else importlib.import_module(name)
 
     @property
     def min_bins(self) -> int:

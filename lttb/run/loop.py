@@ -24,7 +24,6 @@ from typing import Any
 
 from .. import artifacts as _artifacts
 from .._version import __version__
-from ..config import schedule_of
 from ..experiments.catalog import experiment
 from .executors import START_METHOD, init_helper
 from .progress import RunBars, drain
@@ -113,6 +112,12 @@ def check_result(task: SweepTask, figure: str, artifact: Any,
     if differences:
         return "the artifact is not of this task: " + "; ".join(differences)
     return None
+
+
+def _cost(figure: str, item: SweepTask) -> float:
+    """A task's priority: its figure's own estimate, or :attr:`SweepTask.cost`."""
+    own = _artifacts.task_cost(figure, item.cfg)
+    return item.cost if own is None else own
 
 
 class _Arguments(Mapping):
@@ -223,7 +228,8 @@ def run_tasks(plan: Sweep, out_dir: str | os.PathLike, backend, *,
     slots = backend.workers_for(len(todo))
     what = "seeds" if plan.points == [{}] else "tasks"
     bars = RunBars({key: item.label for key, item in todo.items()},
-                   {key: schedule_of(item.cfg)["n_iterations"] for key, item in todo.items()},
+                   {key: _artifacts.schedule_for(plan.figure, item.cfg)["n_iterations"]
+                    for key, item in todo.items()},
                    slots, quiet, what=what)
     manager = queue = None
     try:
@@ -242,7 +248,7 @@ def run_tasks(plan: Sweep, out_dir: str | os.PathLike, backend, *,
                 queue = manager.Queue()
         arguments = _Arguments(todo, protocol, plan.figure, queue, plan.data)
         digests = plan.data_sha256
-        priorities = {key: item.cost for key, item in todo.items()}
+        priorities = {key: _cost(plan.figure, item) for key, item in todo.items()}
         tick = None if queue is None else (lambda: drain(queue, bars))
         outcomes = backend.run(function, arguments, retries=retries, priorities=priorities,
                                tick=tick)

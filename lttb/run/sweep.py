@@ -352,8 +352,9 @@ def plan_sweep(figure: str, grid: Mapping[str, Sequence[Any]], seeds: Sequence[i
                  seeds=[int(s) for s in seeds], points=points, configs=configs, tasks=tasks)
 
 
-def plan_figure(figure: str, cfg: Mapping[str, Any], seeds: Sequence[int],
-                data: Mapping[str, Any] | None = None) -> Sweep:
+def plan_figure(figure: str, cfg: Mapping[str, Any] | None, seeds: Sequence[int],
+                data: Mapping[str, Any] | None = None, *,
+                variants: Mapping[str, Mapping[str, Any]] | None = None) -> Sweep:
     """A figure run as a sweep of one point: its seeds, artifacts directly in the output.
 
     Parameters
@@ -368,12 +369,27 @@ def plan_figure(figure: str, cfg: Mapping[str, Any], seeds: Sequence[int],
         argument (e.g. ``targets`` of the ``trajectory`` figure), and
         recorded in every artifact by its SHA-256.
 
+    variants : mapping, optional
+        Variant name -> its complete configuration, for a figure that
+        declares task variants (:attr:`lttb.experiments.catalog.Experiment.variants`);
+        `cfg` is then ignored.
+
     Returns
     -------
     Sweep
         No grid, one point ``{}`` whose directory is the output directory
-        itself, one task per seed.
+        itself, one task per seed; with `variants`, one point
+        ``{"variant": name}`` per variant whose directory is its name, one
+        task per (variant, seed).
     """
+    if variants:
+        names = list(variants)
+        configs = {name: dict(variants[name]) for name in names}
+        tasks = [SweepTask(point={"variant": name}, dirname=name, seed=int(seed),
+                           cfg=configs[name]) for name in names for seed in seeds]
+        return Sweep(figure=figure, grid={"variant": names}, seeds=[int(s) for s in seeds],
+                     points=[{"variant": name} for name in names], configs=configs,
+                     tasks=tasks)
     cfg = dict(cfg)
     tasks = [SweepTask(point={}, dirname="", seed=int(seed), cfg=cfg) for seed in seeds]
     arrays = {str(name): np.array(value, dtype=np.float64)

@@ -1,0 +1,101 @@
+"""``lttb-reproduce fig3``: one task per (variant, seed), its layout, replot, resume, bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lttb import artifacts as A
+from lttb.cli import main
+
+SMOKE = ["fig3", "--config", "smoke", "--jobs", "2", "--threads", "1", "--quiet"]
+
+
+def files_in(directory):
+    return sorted(p.relative_to(directory).as_posix() for p in directory.rglob("*"))
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("fig3") / "out"
+    assert main([*SMOKE, "--seed-list", "0,1", "--out", str(out)]) == 0
+    return out
+
+
+def test_both_variants_per_seed_with_summary_and_figures(run_dir):
+    files = files_in(run_dir)
+    for variant in ("apical", "basal"):
+        for seed in (0, 1):
+            artifact = A.read_artifact(run_dir / variant / f"seed-000{seed}.json")
+            assert artifact["figure"] == "fig3" and artifact["variant"] == variant
+            assert artifact["config"]["variant"] == variant
+            assert artifact["schedule"]["epochs"] == 2
+            assert f"figures/fig3_trajectory_{variant}_seed-000{seed}.pdf" in files
+    for stem in ("fig3_reward", "fig3_all"):
+        for fmt in ("pdf", "eps", "png"):
+            assert f"figures/{stem}.{fmt}" in files
+    summary = json.loads((run_dir / "summary.json").read_text())
+    A.validate_summary(summary)
+    assert summary["fig3"]["variants"]["apical"]["seeds"] == [0, 1]
+    assert summary["fig3"]["apical_minus_basal"] is not None
+
+
+def test_options_set_dotted_keys_and_one_variant(tmp_path, capsys):
+    out = tmp_path / "one"
+    assert main([*SMOKE, "--seed-list", "2", "--out", str(out), "--variant", "basal",
+                 "--epochs", "1", "--iters-per-epoch", "1", "--set", "low.N=60",
+                 "--set", "task.n_tests=2", "--no-figures"]) == 0
+    assert files_in(out) == ["basal", "basal/seed-0002.json", "summary.json"]
+    artifact = A.read_artifact(out / "basal" / "seed-0002.json")
+    low = artifact["config"]["low"]
+    assert (low["N"], low["Ne"], low["Ni"]) == (60, 48, 12)
+    assert artifact["schedule"]["iters_per_epoch"] == 1 and len(artifact["R_mean"]) == 2
+    assert len(artifact["tests"][0]["R"]) == 2
+
+
+def test_replot_and_resume(run_dir, tmp_path, capsys):
+    copy = tmp_path / "copy"
+    import shutil
+    shutil.copytree(run_dir, copy)
+    shutil.rmtree(copy / "figures")
+    (copy / "summary.json").unlink()
+    assert main(["replot", str(copy), "--jobs", "1", "--quiet"]) == 0
+    assert (copy / "summary.json").is_file() and (copy / "figures" / "fig3_all.png").is_file()
+    before = {p: p.read_bytes() for p in copy.rglob("seed-*.json")}
+    assert main([*SMOKE, "--seed-list", "0,1", "--out", str(copy), "--resume",
+                 "--no-figures"]) == 0
+    assert {p: p.read_bytes() for p in copy.rglob("seed-*.json")} == before
+    # Another configuration is refused, not mixed in.
+    capsys.readouterr()
+    assert main([*SMOKE, "--seed-list", "0", "--out", str(copy), "--set",
+                 "low.eta_out=0.01", "--no-figures"]) == 2
+    assert "another configuration" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--variant", "sideways"], "invalid choice: 'sideways'"),
+    (["--set", "low.nope=1"], "low.nope"),
+    (["--set", "nope.x=1"], "nope.x"),
+    (["--set", "low.epochs=3"], "low.epochs: not used by Figure 3"),
+    (["--set", "low.eta=fast"], "low.eta: cannot parse 'fast' as a number"),
+    (["--set", "env.res=ten"], "env.res: cannot parse"),
+    (["--set", "env.r_lock=-1"], "env.r_lock: must be > 0"),
+    (["--set", "env.res=10"], "low.I: must be 4 x env.res = 40"),
+    (["--set", "low.Ne=81", "--set", "low.Ni=19"], "low.Ne: must be even"),
+    (["--epochs", "0"], "schedule.epochs: must be >= 1"),
+    (["--epochs", "3", "--set", "schedule.epochs=4"], "given by both --epochs and --set"),
+])
+def test_bad_input_one_message_exit_2_nothing_written(tmp_path, capsys, extra, message):
+    out = tmp_path / "out"
+    assert main([*SMOKE, "--seed-list", "0", "--out", str(out), *extra]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("error:") == 1
+    assert not out.exists()
+
+
+def test_sweep_of_fig3_is_refused(tmp_path, capsys):
+    out = tmp_path / "sweep"
+    assert main(["sweep", "fig3", "--grid", "low.eta=0.1,0.2", "--out", str(out)]) == 2
+    assert "task variants" in capsys.readouterr().err and not out.exists()
+
