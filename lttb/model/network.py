@@ -461,6 +461,12 @@ class Network:
         :mod:`lttb.model.saving` for the layout.  :meth:`load` reads it back
         into a network that trains on bit for bit as this one would.
 
+        Learning rates are not state of the network: a schedule such as
+        :func:`lttb.model.training.run_schedule` passes decayed rates to
+        :meth:`train_iteration`, and the file holds the configuration's.
+        To continue a schedule, pass its rates (e.g. ``eta=cfg["eta"] *
+        cfg["lr_decay"] ** epochs``) when training the loaded network.
+
         Parameters
         ----------
         path : path-like
