@@ -293,6 +293,17 @@ def _consistency_problems(artifact: Mapping[str, Any]) -> list[str]:
     return problems + results_of(artifact["figure"]).problems(artifact, cfg)
 
 
+def _raise_schema_errors(validator, instance: Any, what: str,
+                         path: str | os.PathLike | None = None) -> None:
+    """Raise :class:`ArtifactError` with the first violation of `validator`'s schema, if any."""
+    errors = sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise ArtifactError(f"does not match the {what} schema at {_where(first)}: "
+                            f"{_short(first.message)}{more}", path)
+
+
 def validate_artifact(artifact: Any, path: str | os.PathLike | None = None) -> None:
     """Check an artifact against the schema and its own configuration.
 
@@ -318,12 +329,7 @@ def validate_artifact(artifact: Any, path: str | os.PathLike | None = None) -> N
         raise ArtifactError(f"schema_version {version} is newer than this lttb "
                             f"({__version__}) can read (up to {SCHEMA_VERSION}); "
                             f"upgrade lttb", path)
-    errors = sorted(_validator().iter_errors(artifact), key=lambda e: list(e.absolute_path))
-    if errors:
-        first = errors[0]
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise ArtifactError(f"does not match the artifact schema at {_where(first)}: "
-                            f"{_short(first.message)}{more}", path)
+    _raise_schema_errors(_validator(), artifact, "artifact", path)
     problems = _consistency_problems(artifact)
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
@@ -618,13 +624,7 @@ def validate_summary(summary: Any) -> None:
     ArtifactError
         With the first schema violation and its location.
     """
-    errors = sorted(_validator(SUMMARY_SCHEMA_NAME).iter_errors(summary),
-                    key=lambda e: list(e.absolute_path))
-    if errors:
-        first = errors[0]
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise ArtifactError(f"does not match the summary schema at {_where(first)}: "
-                            f"{_short(first.message)}{more}")
+    _raise_schema_errors(_validator(SUMMARY_SCHEMA_NAME), summary, "summary")
 
 
 def write_summary(directory: str | os.PathLike, artifacts: Iterable[Mapping[str, Any]]) -> Path:
