@@ -82,7 +82,7 @@ def test_cli_figure_table_is_the_catalog():
         "lttb.experiments.fig2.protocol").run
 
 
-def test_top_level_names_are_lazy_and_not_deprecated():
+def test_top_level_names_are_lazy_and_not_deprecated(tmp_path):
     # lttb.Network is the public name: no warning, and the model only loads
     # when it is used (PEP 562).
     code = ("import sys, warnings; warnings.simplefilter('error'); import lttb; "
@@ -90,7 +90,8 @@ def test_top_level_names_are_lazy_and_not_deprecated():
             "assert 'lttb.model' in sys.modules; "
             "from lttb.model import Network; assert n is Network; "
             "assert lttb.ReferenceNetwork.default_engine == 'oracle'")
-    subprocess.run([sys.executable, "-c", code], check=True)
+    # From a scratch directory, so that a source checkout does not shadow lttb.
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path)
 
 
 def test_nothing_in_the_package_uses_an_old_path():

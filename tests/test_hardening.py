@@ -318,7 +318,7 @@ def test_workers_exit_soon_after_their_parent_is_killed(tmp_path):
     command = [sys.executable, "-c", "import sys; from lttb.cli import main; sys.exit(main())",
                "fig1", "--seeds", "6", "--set", "N=100", "--out", str(tmp_path / "o")]
     parent = subprocess.Popen(command, env=subprocess_env(), stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+                              stderr=subprocess.DEVNULL, cwd=tmp_path)
     try:
         deadline = time.monotonic() + 60
         while len(_descendants(parent.pid)) < 2 and time.monotonic() < deadline:

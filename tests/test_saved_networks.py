@@ -150,9 +150,11 @@ NOTEBOOK = textwrap.dedent("""
 """)
 
 
-def test_a_protocol_defined_in_main_runs_with_one_job_or_is_refused_clearly():
+def test_a_protocol_defined_in_main_runs_with_one_job_or_is_refused_clearly(tmp_path):
+    # From a scratch directory: `python -c` puts the current directory first
+    # on sys.path, where a source checkout would shadow the installed lttb.
     done = subprocess.run([sys.executable, "-c", NOTEBOOK], capture_output=True, text=True,
-                          timeout=300)
+                          timeout=300, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "REFUSED: the protocol protocol is defined in __main__" in done.stdout
     assert "jobs=1" in done.stdout and "worker processes cannot import" in done.stdout
