@@ -114,6 +114,15 @@ def network_name(seed: int) -> str:
     return f"seed-{int(seed):04d}.npz"
 
 
+def checkpoint_name(seed: int) -> str:
+    """File name of a running task's checkpoint, beside its artifact-to-be.
+
+    ``seed-NNNN.checkpoint.npz``: written by a protocol that checkpoints
+    (Figure 3) while its task runs, removed once the artifact is written.
+    """
+    return f"seed-{int(seed):04d}.checkpoint.npz"
+
+
 def find_artifacts(directory: str | os.PathLike) -> list[Path]:
     """Artifact files of a directory (``seed-<digits>.json``), by seed.
 

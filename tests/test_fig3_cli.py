@@ -35,6 +35,8 @@ def test_both_variants_per_seed_with_summary_and_figures(run_dir):
     for stem in ("fig3_reward", "fig3_all"):
         for fmt in ("pdf", "eps", "png"):
             assert f"figures/{stem}.{fmt}" in files
+    # The run's scratch (the high networks the variants share) and checkpoints are gone.
+    assert not any(".scratch" in f or "checkpoint" in f for f in files)
     summary = json.loads((run_dir / "summary.json").read_text())
     A.validate_summary(summary)
     assert summary["fig3"]["variants"]["apical"]["seeds"] == [0, 1]
@@ -99,3 +101,66 @@ def test_sweep_of_fig3_is_refused(tmp_path, capsys):
     assert main(["sweep", "fig3", "--grid", "low.eta=0.1,0.2", "--out", str(out)]) == 2
     assert "task variants" in capsys.readouterr().err and not out.exists()
 
+
+
+def _computed(artifact):
+    return {k: v for k, v in artifact.items()
+            if k not in ("created", "wall_seconds", "platform")}
+
+
+def test_resume_continues_a_task_from_its_checkpoint(tmp_path, capsys):
+    """An interrupted task's checkpoint is where ``--resume`` starts, bit-identically."""
+    import numpy as np
+
+    from lttb.experiments.fig3 import protocol
+    from lttb.experiments.fig3.config import load_fig3_config
+
+    args = [*SMOKE, "--variant", "apical", "--seed-list", "3", "--epochs", "3",
+            "--no-figures"]
+    whole = tmp_path / "whole"
+    assert main([*args, "--out", str(whole)]) == 0
+    assert sorted(p.name for p in (whole / "apical").iterdir()) == ["seed-0003.json"]
+    assert not (whole / ".scratch").exists()
+    reference = A.read_artifact(whole / "apical" / "seed-0003.json")
+
+    # A task stopped after epoch 2 leaves its checkpoint where the run keeps it.
+    cfg = load_fig3_config("apical", "smoke", overrides={"schedule.epochs": 3})
+    path = tmp_path / "cut" / "apical" / A.checkpoint_name(3)
+    path.parent.mkdir(parents=True)
+
+    class Stop(Exception):
+        pass
+
+    def stop_after_epoch_2(iteration, total, mse):
+        if iteration == 2 * cfg["schedule"]["iters_per_epoch"]:
+            raise Stop
+
+    with pytest.raises(Stop):
+        protocol.run(cfg, 3, stop_after_epoch_2, checkpoint=path)
+    assert protocol.read_checkpoint(path, cfg, 3)["epoch"] == 2
+    cut = tmp_path / "cut"
+    assert main([*args, "--out", str(cut), "--resume"]) == 0
+    assert not path.exists()
+    assert _computed(A.read_artifact(cut / "apical" / "seed-0003.json")) == _computed(reference)
+
+    # It did start there: a mark put into a checkpoint shows in the artifact ...
+    with pytest.raises(Stop):
+        protocol.run(cfg, 3, stop_after_epoch_2, checkpoint=path)
+    with np.load(path) as data:
+        arrays = {k: data[k] for k in data.files}
+    header = json.loads(str(arrays["header"]))
+    header["out"]["R_mean"][0] = 0.125
+    arrays["header"] = np.array(json.dumps(header))
+    np.savez(path, **arrays)
+    marked = tmp_path / "marked"
+    path.rename(marked)
+    (cut / "apical" / "seed-0003.json").unlink()
+    path.write_bytes(marked.read_bytes())
+    assert main([*args, "--out", str(cut), "--resume"]) == 0
+    assert A.read_artifact(cut / "apical" / "seed-0003.json")["R_mean"][0] == 0.125
+    # ... and a run without --resume starts afresh, ignoring it.
+    (cut / "apical" / "seed-0003.json").unlink()
+    path.write_bytes(marked.read_bytes())
+    assert main([*args, "--out", str(cut)]) == 0
+    assert _computed(A.read_artifact(cut / "apical" / "seed-0003.json")) == _computed(reference)
+    assert not path.exists()

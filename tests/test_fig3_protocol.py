@@ -214,3 +214,30 @@ def test_checkpoint_resume_is_bit_identical(tmp_path, variant):
     assert json.dumps(resumed) == json.dumps(whole)
     # A run with a checkpoint file computes what one without does.
     assert json.dumps(protocol.run(cfg, 4, checkpoint=tmp_path / "new.npz")) == json.dumps(whole)
+
+
+def test_variants_share_the_high_network_through_scratch(tmp_path):
+    """The basal task of a seed takes the apical task's high network, with the same result."""
+    scratch = tmp_path / "scratch"
+    apical = load_fig3_config("apical", "smoke")
+    basal = load_fig3_config("basal", "smoke")
+    alone = protocol.run(basal, 6)
+    with_apical = protocol.run(apical, 6, scratch=scratch)
+    assert json.dumps(with_apical) == json.dumps(protocol.run(apical, 6))
+    left = sorted(p.name for p in scratch.iterdir())
+    assert len(left) == apical["schedule"]["epochs"]
+    # Proof the file is read, not ignored: a marked error shows in the basal run.
+    import numpy as np
+    first = scratch / left[0]
+    with np.load(first) as data:
+        arrays = {k: data[k] for k in data.files}
+    arrays["errors"] = arrays["errors"] + 1000.0
+    np.savez(first, **arrays)
+    shared = protocol.run(basal, 6, scratch=scratch)
+    assert list(scratch.iterdir()) == []  # the second user removes what it took
+    assert shared["ERRORS_high"][1] == [e + 1000.0 for e in alone["ERRORS_high"][1]]
+    shared["ERRORS_high"][1] = alone["ERRORS_high"][1]
+    assert json.dumps(shared) == json.dumps(alone)
+    # Another seed has another key: nothing is taken from a different run.
+    protocol.run(apical, 7, scratch=scratch)
+    assert json.dumps(protocol.run(basal, 6, scratch=scratch)) == json.dumps(alone)

@@ -139,12 +139,17 @@ def execute(plan: Sweep, out: Path, backend: Backend, args: argparse.Namespace,
     out.mkdir(parents=True, exist_ok=True)
     try:
         report = run_tasks(plan, out, backend, skip=skip, quiet=args.quiet,
-                           retries=args.retries, networks=wants_networks(args))
+                           retries=args.retries, networks=wants_networks(args),
+                           resume=bool(getattr(args, "resume", False)))
     except KeyboardInterrupt as exc:
         report = getattr(exc, "report", None)
         kept = len(report.completed) + len(report.skipped) if report else 0
+        saved = sum(1 for _ in out.rglob("seed-*.checkpoint.npz"))
+        started = (f" ({saved} unfinished task{'s' if saved > 1 else ''} will continue from "
+                   f"{'their' if saved > 1 else 'its'} last checkpoint)" if saved else "")
         print(f"\n{PROG}: interrupted; {kept} of {len(plan.tasks)} {unit} finished and kept "
-              f"in {out}; run the same command with --resume to complete it", file=sys.stderr)
+              f"in {out}; run the same command with --resume to complete it{started}",
+              file=sys.stderr)
         return None, EXIT_INTERRUPTED
     if report.failed:
         for task, why in sorted(report.failed.items(), key=lambda item: item[0].key):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import os
 import pickle
+import shutil
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -30,7 +31,11 @@ from .progress import RunBars, drain
 from .sweep import Sweep, SweepTask
 from .tasks import QueueProgress, SeedResult, accepts_keyword, seed_task
 
-__all__ = ["RunReport", "check_result", "run_tasks", "NotImportableError", "import_problem"]
+#: The directory of ``--out`` that a run's tasks share while it runs.
+SCRATCH = ".scratch"
+
+__all__ = ["SCRATCH", "RunReport", "check_result", "run_tasks", "NotImportableError",
+           "import_problem"]
 
 
 class NotImportableError(ValueError):
@@ -128,9 +133,12 @@ class _Arguments(Mapping):
     """
 
     def __init__(self, todo: dict, protocol: Callable, figure: str, queue,
-                 data: Mapping[str, Any] | None = None) -> None:
+                 data: Mapping[str, Any] | None = None,
+                 checkpoints: Mapping[Any, Path] | None = None,
+                 scratch: Path | None = None) -> None:
         self.todo, self.protocol, self.figure, self.queue = todo, protocol, figure, queue
         self.data = dict(data or {})
+        self.checkpoints, self.scratch = checkpoints, scratch
 
     def __getitem__(self, key):
         item = self.todo[key]
@@ -139,6 +147,9 @@ class _Arguments(Mapping):
         # Data arrays (small: bins x columns) go with every task, so that any
         # worker, local or Dask, has them; a plan without data keeps the
         # five arguments of a task entry point that takes none.
+        if self.checkpoints is not None:
+            return arguments + (self.data, str(self.checkpoints[key]),
+                                None if self.scratch is None else str(self.scratch))
         return arguments + (self.data,) if self.data else arguments
 
     def __iter__(self):
@@ -151,7 +162,8 @@ class _Arguments(Mapping):
 def run_tasks(plan: Sweep, out_dir: str | os.PathLike, backend, *,
               skip: Iterable[SweepTask] = (), quiet: bool = False, retries: int = 2,
               protocol: Callable | None = None, task: Callable | None = None,
-              networks: bool = False) -> RunReport:
+              networks: bool = False, checkpoints: bool = True,
+              resume: bool = False) -> RunReport:
     """Run the tasks of a plan on an executor and write one artifact per task.
 
     Parameters
@@ -182,6 +194,19 @@ def run_tasks(plan: Sweep, out_dir: str | os.PathLike, backend, *,
         :func:`lttb.run.tasks.seed_task`).  Without, a network file left
         beside a rewritten artifact is removed: a network beside an artifact
         is always that artifact's.
+    checkpoints : bool
+        Let a protocol that checkpoints (one with a ``checkpoint`` keyword,
+        like Figure 3's) keep its running state in
+        ``seed-NNNN.checkpoint.npz`` beside its artifact-to-be; the file is
+        removed once the artifact is written.  Such a protocol also gets
+        the run's scratch directory ``OUT/.scratch`` (its ``scratch``
+        keyword), for work its tasks share; it is removed when every task
+        has its artifact.
+    resume : bool
+        Continue each task from its checkpoint, if it left one, and keep
+        the scratch directory.  Without, the checkpoints of the tasks to
+        run and the scratch directory are removed first: a fresh run starts
+        from the beginning.
 
     Returns
     -------
@@ -211,6 +236,8 @@ def run_tasks(plan: Sweep, out_dir: str | os.PathLike, backend, *,
         else:
             todo[item.key] = item
     if not todo:
+        # A resumed run that had nothing left to do leaves no scratch behind.
+        shutil.rmtree(out_dir / SCRATCH, ignore_errors=True)
         return report
     if getattr(backend, "imports_by_name", False):
         for what, function in (("protocol", protocol), ("task", task)):
@@ -224,6 +251,22 @@ def run_tasks(plan: Sweep, out_dir: str | os.PathLike, backend, *,
     function = task
     if networks and accepts_keyword(task, "network"):
         function = functools.partial(task, network=True)
+    saves = scratch = None
+    if (checkpoints and accepts_keyword(protocol, "checkpoint")
+            and accepts_keyword(task, "checkpoint")):
+        saves = {key: out_dir / item.dirname / _artifacts.checkpoint_name(item.seed)
+                 for key, item in todo.items()}
+        for path in saves.values():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not resume:
+                path.unlink(missing_ok=True)
+        # Only tasks of one seed at different points (Figure 3's variants) have
+        # work to share.
+        if (len(plan.points) > 1 and accepts_keyword(protocol, "scratch")
+                and accepts_keyword(task, "scratch")):
+            scratch = out_dir / SCRATCH
+            if not resume:
+                shutil.rmtree(scratch, ignore_errors=True)
 
     slots = backend.workers_for(len(todo))
     what = "seeds" if plan.points == [{}] else "tasks"
@@ -246,7 +289,7 @@ def run_tasks(plan: Sweep, out_dir: str | os.PathLike, backend, *,
                 manager = SyncManager(ctx=get_context(START_METHOD))
                 manager.start(init_helper, (os.getpid(),))
                 queue = manager.Queue()
-        arguments = _Arguments(todo, protocol, plan.figure, queue, plan.data)
+        arguments = _Arguments(todo, protocol, plan.figure, queue, plan.data, saves, scratch)
         digests = plan.data_sha256
         priorities = {key: _cost(plan.figure, item) for key, item in todo.items()}
         tick = None if queue is None else (lambda: drain(queue, bars))
@@ -269,6 +312,9 @@ def run_tasks(plan: Sweep, out_dir: str | os.PathLike, backend, *,
                     except (OSError, _artifacts.ArtifactError) as exc:
                         reason = f"cannot write {item.relpath}: {exc}"
                 if reason is None:
+                    if saves is not None:
+                        # The artifact holds all the checkpoint could restore.
+                        saves[outcome.key].unlink(missing_ok=True)
                     report.completed.append(item)
                     report.paths[item] = path
                     bars.finish(outcome.key, artifact.get("final_outer_mse"))
@@ -277,6 +323,8 @@ def run_tasks(plan: Sweep, out_dir: str | os.PathLike, backend, *,
                     bars.fail(outcome.key, f"{item.relpath} failed: {reason}")
         finally:
             outcomes.close()
+        if scratch is not None and report.ok:
+            shutil.rmtree(scratch, ignore_errors=True)
     except KeyboardInterrupt as exc:
         report.interrupted = True
         exc.report = report

@@ -71,7 +71,8 @@ def accepts_keyword(function: Callable, name: str) -> bool:
 
 
 def seed_task(protocol: Callable, figure: str, cfg: Mapping[str, Any], seed: int,
-              queue=None, data: Mapping[str, Any] | None = None, *,
+              queue=None, data: Mapping[str, Any] | None = None,
+              checkpoint: str | None = None, scratch: str | None = None, *,
               network: bool = False) -> dict[str, Any] | SeedResult:
     """Run one seed's protocol and return its artifact (runs in a worker).
 
@@ -92,6 +93,14 @@ def seed_task(protocol: Callable, figure: str, cfg: Mapping[str, Any], seed: int
         Name -> 2-D array, passed to the protocol as keyword arguments and
         recorded in the artifact by SHA-256 (``data_sha256``), computed
         here from the arrays the protocol receives.
+    checkpoint : str, optional
+        A file the protocol keeps its state in while it runs, passed as
+        its ``checkpoint`` keyword (a protocol without it gets none): a
+        task that is run again continues from there.
+    scratch : str, optional
+        A directory shared by the tasks of the run, passed as the
+        protocol's ``scratch`` keyword (a protocol without it gets none),
+        for work one task can hand to another (Figure 3's high network).
     network : bool
         Also return the trained network, as the bytes of its ``.npz`` file:
         the protocol is asked for it with ``return_network=True`` (a
@@ -113,11 +122,15 @@ def seed_task(protocol: Callable, figure: str, cfg: Mapping[str, Any], seed: int
     extra = {}
     if network and accepts_keyword(protocol, "return_network"):
         extra["return_network"] = True
+    if checkpoint is not None and accepts_keyword(protocol, "checkpoint"):
+        extra["checkpoint"] = checkpoint
+    if scratch is not None and accepts_keyword(protocol, "scratch"):
+        extra["scratch"] = scratch
     start = time.perf_counter()
     data = dict(data or {})
     result = protocol(dict(cfg), seed, progress=progress, **data, **extra)
     wall = time.perf_counter() - start
-    net = result.pop("network", None) if extra else None
+    net = result.pop("network", None) if "return_network" in extra else None
     digests = {name: array_sha256(array) for name, array in data.items()}
     artifact = _artifacts.build_artifact(figure, cfg, result, wall, runtime=runtime_info(),
                                          data_sha256=digests or None)

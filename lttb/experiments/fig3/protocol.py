@@ -18,15 +18,18 @@ initial weights.  Every array can also be given explicitly, for replay.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
+import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ..._version import __version__
 from ...artifacts import write_bytes_atomic
 from ...model import EnvParams, Example, Network, closed_loop, one_hot_contexts
 from ...model.environment import expert, high_targets, positions_from_angles
@@ -35,7 +38,7 @@ from .config import schedule_of, validate_fig3_config
 
 __all__ = ["run", "check_config", "draw_training_set", "draw_networks", "env_params",
            "make_examples", "evaluate", "STREAMS", "CHECKPOINT_VERSION", "write_checkpoint",
-           "read_checkpoint"]
+           "read_checkpoint", "high_network_key"]
 
 #: The generators spawned from ``SeedSequence(seed)``, in spawn order.
 STREAMS = ("training_set", "low", "high", "evaluation", "example")
@@ -255,10 +258,79 @@ def read_checkpoint(path: str | os.PathLike, cfg: Mapping[str, Any], seed: int
             **weights}
 
 
+def high_network_key(cfg: Mapping[str, Any], high: Network,
+                     examples: list[Example]) -> str:
+    """What the high network's training depends on, as a SHA-256 digest.
+
+    The high network of a seed is trained the same way in both variants
+    (same configuration, initial weights and examples: FIG3.md 5.3), so
+    the apical and the basal task of a seed can share its per-epoch states
+    (the ``scratch`` argument of :func:`run`).  The digest covers
+    everything its training reads: the ``high`` and ``schedule`` sections,
+    the initial weights, every example, the engine and the lttb version.
+    """
+    digest = hashlib.sha256()
+    schedule = {k: cfg["schedule"][k] for k in ("iters_per_epoch", "lr_decay")}
+    digest.update(json.dumps([cfg["high"], schedule, high.engine, __version__],
+                             sort_keys=True).encode())
+    for key in _WEIGHTS:
+        array = np.ascontiguousarray(getattr(high, key), dtype=np.float64)
+        digest.update(repr(array.shape).encode() + array.tobytes())
+    for example in examples:
+        for array in (example.inputs, example.target, example.context_trace):
+            array = np.ascontiguousarray(array, dtype=np.float64)
+            digest.update(repr(array.shape).encode() + array.tobytes())
+    return digest.hexdigest()[:32]
+
+
+class _SharedHigh:
+    """The high network's state after each epoch, shared by the tasks of a run.
+
+    A file per epoch in the run's scratch directory: the first task to
+    train an epoch writes it (atomically), the next one with the same key
+    loads it instead of training; that reader removes it, as no third task
+    needs it.  Only a speed-up: a missing, unreadable or unwritable file
+    means training as usual, with the same result.
+    """
+
+    def __init__(self, directory: str | os.PathLike | None, key: str) -> None:
+        self.directory = None if directory is None else Path(directory)
+        self.key = key
+
+    def _path(self, epoch: int) -> Path:
+        return self.directory / f"fig3-high-{self.key}-epoch-{epoch:04d}.npz"
+
+    def take(self, epoch: int) -> tuple[dict[str, np.ndarray], list[float]] | None:
+        if self.directory is None:
+            return None
+        path = self._path(epoch)
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                weights = {key: np.array(data[key]) for key in _WEIGHTS}
+                errors = np.array(data["errors"]).tolist()
+        except (OSError, ValueError, KeyError):
+            return None
+        path.unlink(missing_ok=True)
+        return weights, errors
+
+    def put(self, epoch: int, high: Network, errors: list[float]) -> None:
+        if self.directory is None:
+            return
+        buffer = io.BytesIO()
+        np.savez(buffer, errors=np.array(errors, dtype=np.float64),
+                 **{key: getattr(high, key) for key in _WEIGHTS})
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            write_bytes_atomic(self._path(epoch), buffer.getvalue())
+        except OSError:
+            self.directory = None  # e.g. a remote worker without the run's folder
+
+
 def run(cfg: Mapping[str, Any], seed: int, progress: Progress | None = None, *,
         buttons=None, foods=None, test_angles=None, low_state=None, high_state=None,
         engine: str | None = None,
-        checkpoint: str | os.PathLike | None = None) -> dict[str, Any]:
+        checkpoint: str | os.PathLike | None = None,
+        scratch: str | os.PathLike | None = None) -> dict[str, Any]:
     """Train both networks of one variant jointly and evaluate them every epoch.
 
     Parameters
@@ -284,6 +356,12 @@ def run(cfg: Mapping[str, Any], seed: int, progress: Progress | None = None, *,
         epochs before the last (:func:`write_checkpoint`, atomically).  When
         it already holds a checkpoint of this configuration and seed, the run
         continues from it, with the same result as an uninterrupted run.
+        A checkpoint that cannot be written is skipped with a warning.
+    scratch : path-like, optional
+        A directory shared with the run's other tasks: the high network's
+        state after each epoch is left there for the other variant of the
+        seed, or taken from there when that one trained it first
+        (:func:`high_network_key`).  The result is the same with or without.
 
     Returns
     -------
@@ -318,6 +396,8 @@ def run(cfg: Mapping[str, Any], seed: int, progress: Progress | None = None, *,
             raise ValueError(f"test_angles must have shape {(epochs + 1, n_tests, 2)}, "
                              f"got {test_angles.shape}")
     low_examples, high_examples = make_examples(cfg, buttons, foods)
+    shared = _SharedHigh(scratch, high_network_key(cfg, high, high_examples)
+                         if scratch is not None else "")
 
     out: dict[str, Any] = {k: [] for k in (*_CURVES, "ERRORS_low", "ERRORS_high", "tests")}
 
@@ -346,16 +426,29 @@ def run(cfg: Mapping[str, Any], seed: int, progress: Progress | None = None, *,
     for epoch in range(start, epochs + 1):
         for name, net, examples in (("low", low, low_examples), ("high", high, high_examples)):
             eta, eta_out, eta_bias = rates[name]
-            for _ in range(schedule["iters_per_epoch"]):
-                net.train_iteration(eta, eta_out, eta_bias, examples=examples)
-            out[f"ERRORS_{name}"].append(net.short_test(examples).tolist())
+            taken = shared.take(epoch) if name == "high" else None
+            if taken is not None:
+                high = Network.from_arrays(cfg["high"], **taken[0], engine=engine)
+                errors = taken[1]
+            else:
+                for _ in range(schedule["iters_per_epoch"]):
+                    net.train_iteration(eta, eta_out, eta_bias, examples=examples)
+                errors = net.short_test(examples).tolist()
+                if name == "high":
+                    shared.put(epoch, net, errors)
+            out[f"ERRORS_{name}"].append(errors)
             rates[name][0] *= schedule["lr_decay"]
             rates[name][1] *= schedule["lr_decay"]
         record(epoch)
         if checkpoint is not None and epoch % every == 0 and epoch < epochs:
-            write_checkpoint(checkpoint, cfg=cfg, seed=seed, epoch=epoch, low=low, high=high,
-                             rates=rates, out=out,
-                             evaluation_state=rngs["evaluation"].bit_generator.state)
+            try:
+                write_checkpoint(checkpoint, cfg=cfg, seed=seed, epoch=epoch, low=low,
+                                 high=high, rates=rates, out=out,
+                                 evaluation_state=rngs["evaluation"].bit_generator.state)
+            except OSError as exc:
+                warnings.warn(f"cannot write the checkpoint {checkpoint}: {exc}; the run "
+                              f"goes on without", RuntimeWarning, stacklevel=2)
+                checkpoint = None
         if progress is not None:
             progress(epoch * schedule["iters_per_epoch"], schedule["n_iterations"],
                      float(np.mean(out["ERRORS_low"][-1])))
