@@ -96,11 +96,54 @@ def test_bad_input_one_message_exit_2_nothing_written(tmp_path, capsys, extra, m
     assert not out.exists()
 
 
-def test_sweep_of_fig3_is_refused(tmp_path, capsys):
+def test_sweep_runs_every_point_for_each_variant(tmp_path, capsys):
     out = tmp_path / "sweep"
-    assert main(["sweep", "fig3", "--grid", "low.eta=0.1,0.2", "--out", str(out)]) == 2
-    assert "task variants" in capsys.readouterr().err and not out.exists()
+    args = ["sweep", "fig3", "--config", "smoke", "--grid", "low.eta_out=0.04,0.05",
+            "--seed-list", "0", "--epochs", "1", "--set", "task.n_tests=2", "--jobs", "2",
+            "--quiet"]
+    assert main([*args, "--out", str(out)]) == 0
+    dirs = sorted(p.name for p in out.iterdir() if p.is_dir() and p.name != "figures")
+    assert dirs == [f"variant={v}_low.eta_out={x}" for v in ("apical", "basal")
+                    for x in ("0.04", "0.05")]
+    artifacts = {d: A.read_artifact(out / d / "seed-0000.json") for d in dirs}
+    for name, artifact in artifacts.items():
+        assert artifact["variant"] == name.split("_")[0].split("=")[1]
+        assert artifact["config"]["low"]["eta_out"] == float(name.rpartition("=")[2])
+    # The high network does not depend on the point: all four share it.
+    assert len({json.dumps(a["ERRORS_high"]) for a in artifacts.values()}) == 1
+    assert not (out / ".scratch").exists()
+    summary = json.loads((out / "sweep-summary.json").read_text())
+    assert summary["metric"]["key"] == "last_R_mean"
+    # The low-network settings that follow the variant are not swept keys.
+    assert summary["swept"] == ["variant", "low.eta_out"]
+    rewards = {row["dir"]: row["last_R_mean"] for row in summary["points"]}
+    assert rewards == {d: [float(a["R_mean"][-1])] for d, a in artifacts.items()}
+    assert (out / "figures" / "fig3_sweep.png").is_file()
+    (out / "sweep-summary.json").unlink()
+    assert main(["replot", str(out), "--quiet"]) == 0
+    assert json.loads((out / "sweep-summary.json").read_text())["points"] == summary["points"]
+    # One variant, with --grid or --set.
+    for pick in (["--grid", "variant=basal"], ["--set", "variant=basal"]):
+        one = tmp_path / f"one{len(pick[0])}"
+        assert main([*args, "--out", str(one), *pick, "--no-figures"]) == 0
+        assert sorted(p.name for p in one.iterdir() if p.is_dir()) == [
+            "variant=basal_low.eta_out=0.04", "variant=basal_low.eta_out=0.05"]
 
+
+@pytest.mark.parametrize("extra, message", [
+    (["--grid", "variant=sideways"], "variant: must be one of apical, basal"),
+    (["--grid", "low.nope=1,2"], "low.nope"),
+    (["--grid", "low.eta=fast"], "low.eta: cannot parse 'fast'"),
+    (["--grid", "low.Ne=81,80"], "low.Ne"),
+    (["--grid", "schedule.epochs=0,1"], "schedule.epochs: must be >= 1"),
+])
+def test_sweep_bad_input_exit_2_nothing_written(tmp_path, capsys, extra, message):
+    out = tmp_path / "sweep"
+    assert main(["sweep", "fig3", "--config", "smoke", "--seed-list", "0", "--out", str(out),
+                 *extra]) == 2
+    err = capsys.readouterr().err
+    assert message in err, err
+    assert not out.exists()
 
 
 def _computed(artifact):

@@ -17,7 +17,7 @@ from ..plotting import latest
 from ..plotting.draw import draw_all
 from ..plotting.sweep import draw_sweep
 from ..run.planning import available_cpus
-from ..run.sweep import collect_sweep, summarize_sweep, write_sweep_summary
+from ..run.sweep import DEFAULT_METRIC, collect_sweep, summarize_sweep, write_sweep_summary
 from .common import EXIT_FAILED, EXIT_OK, PROG, format_mse, say
 
 __all__ = ["report_summary", "finish", "write_sweep_results", "replot_sweep"]
@@ -95,9 +95,11 @@ def _report(summary: dict[str, Any], out: Path, quiet: bool) -> None:
     rows = summary["points"]
     labels = [(_point_text(row["point"]) or row["dir"]) for row in rows]
     width = max((len(label) for label in labels), default=0)
-    print("final outer MSE (teacher off), mean ± s.d. over seeds:", flush=True)
+    metric = summary.get("metric") or DEFAULT_METRIC
+    print(f"{metric['label']}, mean ± s.d. over seeds:", flush=True)
     for label, row in zip(labels, rows):
-        mean = format_mse(row["mean"])
+        mean = (format_mse(row["mean"]) if metric["scale"] == "log"
+                else "n/a" if row["mean"] is None else f"{row['mean']:.4g}")
         spread = "" if row["sd"] is None else f" ± {row['sd']:.4g}"
         print(f"  {label:<{width}}  {mean}{spread}  ({row['n']} seed"
               f"{'s' if row['n'] != 1 else ''})", flush=True)

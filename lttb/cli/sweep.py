@@ -59,6 +59,47 @@ def _largest_point(source: Any, base: str, overrides: dict[str, Any],
         return None
 
 
+def _variant_grid(spec, grid: dict[str, list[Any]], overrides: dict[str, Any]
+                  ) -> dict[str, list[Any]]:
+    """The grid of a figure with task variants: ``variant`` first, every variant by default.
+
+    ``--grid variant=apical`` (or ``--set variant=apical``) picks variants;
+    without either, every grid point is run for each variant, as the
+    figure's own command does.
+    """
+    choices = list(spec.variants["choices"])
+    if "variant" in overrides and "variant" not in grid:
+        grid = {"variant": [overrides.pop("variant")], **grid}
+    chosen = grid.pop("variant", choices)
+    wrong = [v for v in chosen if v not in choices]
+    if wrong:
+        raise ConfigError([("variant", f"must be one of {', '.join(choices)} "
+                                       f"(got {', '.join(repr(v) for v in wrong)})")])
+    return {"variant": chosen, **grid}
+
+
+def _variant_loader(config, source: Any):
+    """``load(keys) -> cfg`` of :func:`lttb.run.sweep.plan_sweep` for a figure's own config."""
+    def load(keys: dict[str, Any]) -> dict[str, Any]:
+        keys = dict(keys)
+        return config.load(source, keys.pop("variant"), keys)
+    return load
+
+
+def _largest_variant_point(config, load, overrides: dict[str, Any],
+                           grid: dict[str, list[Any]]) -> dict[str, Any] | None:
+    """The largest network of a variant figure's grid (for the memory check), or ``None``."""
+    largest = dict(overrides)
+    for key, values in grid.items():
+        numbers = [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
+        if key.rpartition(".")[2] in _SIZE_KEYS and numbers:
+            largest[key] = max(numbers)
+    try:
+        return config.sizing(load({**largest, "variant": grid["variant"][0]}))
+    except ConfigError:
+        return None
+
+
 def run_sweep_command(args: argparse.Namespace) -> int:
     """Run ``lttb-reproduce sweep`` (arguments parsed by :func:`lttb.cli.parser.build_parser`).
 
@@ -74,27 +115,33 @@ def run_sweep_command(args: argparse.Namespace) -> int:
         raise UsageError(f"sweep {spec.name}: this figure reads files "
                          f"({', '.join('--' + name for name in spec.data_files)}), which sweep "
                          f"does not take; run 'lttb-reproduce {spec.name}' with --set instead")
-    if spec.variants:
-        raise UsageError(f"sweep {spec.name}: this figure runs task variants "
-                         f"({', '.join(spec.variants['choices'])}), which sweep does not "
-                         f"plan yet; run 'lttb-reproduce {spec.name}' with --set instead")
-    overrides = overrides_of(args)
+    config = spec.config if spec.variants else None
+    overrides = overrides_of(args, config)
     try:
-        grid = parse_grid(args.grid)
+        grid = parse_grid(args.grid, None if config is None else config.parse_key)
+        if spec.variants:
+            grid = _variant_grid(spec, grid, overrides)
     except ConfigError as exc:
         raise config_problem("invalid --grid", exc) from None
-    source: Any = Path(args.config) if args.config is not None else spec.preset
+    load = None
+    if config is not None:
+        # --config names a preset of the figure's own (fig3's "reduced") or a file.
+        source: Any = args.config if args.config is not None else spec.preset
+        load = _variant_loader(config, source)
+    else:
+        source = Path(args.config) if args.config is not None else spec.preset
     check_scheduler(args)
     # The grid's size is known before its points are listed and checked one
     # by one, which for a huge grid would take longer than refusing it.
     n_points = math.prod(len(values) for values in grid.values())
-    largest = _largest_point(source, spec.preset, overrides, grid)
+    largest = (_largest_point(source, spec.preset, overrides, grid) if config is None
+               else _largest_variant_point(config, load, overrides, grid))
     if largest is not None:
         check_memory(args, n_points * count_seeds(args), largest, unit="tasks")
     seeds = seeds_of(args)
     try:
         sweep = plan_sweep(spec.name, grid, seeds, source=source, overrides=overrides,
-                           default_base=spec.preset, check=spec.check)
+                           default_base=spec.preset, check=spec.check, load=load)
     except ConfigError as exc:
         raise config_problem("invalid grid or configuration", exc) from None
     out = out_dir(args.out, DEFAULT_RESULTS / f"sweep-{spec.name}")

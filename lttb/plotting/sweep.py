@@ -15,6 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..config import format_value
+from ..run.sweep import DEFAULT_METRIC
 from . import STYLE, log_y_where_positive, save_figure
 
 __all__ = ["plot_sweep", "draw_sweep"]
@@ -29,10 +30,12 @@ def _numeric(values: Sequence[Any]) -> bool:
 
 
 def plot_sweep(summary: Mapping[str, Any]):
-    """Final outer MSE against each swept key, mean +- 1 s.d. over seeds.
+    """The sweep's value against each swept key, mean +- 1 s.d. over seeds.
 
-    One panel per swept key; in each, one line per combination of the other
-    swept keys' values.  The y axis is logarithmic; an x axis is
+    The value is the summary's ``metric`` (Figure 1's final outer MSE, on
+    a logarithmic y axis; Figure 3's reward over the last epochs, on a
+    linear one).  One panel per swept key; in each, one line per
+    combination of the other swept keys' values.  An x axis is
     logarithmic when its values are positive and span a factor of 8 or
     more, categorical when they are not numbers.
 
@@ -54,6 +57,8 @@ def plot_sweep(summary: Mapping[str, Any]):
     if not swept:
         raise ValueError("nothing varies between the points of this sweep")
     rows = summary["points"]
+    metric = summary.get("metric") or DEFAULT_METRIC
+    log_y = metric["scale"] == "log"
     cm = 1 / 2.54
     with matplotlib.rc_context(STYLE):
         figure = Figure(figsize=(7.5 * cm * len(swept), 6.5 * cm), layout="constrained")
@@ -83,7 +88,7 @@ def plot_sweep(summary: Mapping[str, Any]):
                 sd = np.array([0.0 if r["sd"] is None else r["sd"] for r in members])
                 # On a log axis a bar reaching zero cannot be drawn: clip it at
                 # a fraction of the mean rather than dropping it.
-                lower = np.minimum(sd, mean * 0.95)
+                lower = np.minimum(sd, mean * 0.95) if log_y else sd
                 ax.errorbar(x, mean, yerr=np.vstack([lower, sd]),
                             color=_LINE_COLOURS[index % len(_LINE_COLOURS)],
                             marker=_MARKERS[index % len(_MARKERS)], markersize=3,
@@ -93,10 +98,11 @@ def plot_sweep(summary: Mapping[str, Any]):
             ax.set_xticks(spots)
             ax.set_xticklabels([format_value(v) for v in values])
             ax.minorticks_off()
-            log_y_where_positive(ax, [r["mean"] for r in rows if r["mean"] is not None],
-                                 "no finite final MSE: every run diverged")
+            if log_y:
+                log_y_where_positive(ax, [r["mean"] for r in rows if r["mean"] is not None],
+                                     f"no finite {metric['label']}: every run diverged")
             ax.set_xlabel(key)
-            ax.set_ylabel("final outer MSE (teacher off)")
+            ax.set_ylabel(metric["label"])
             if others:
                 ax.legend(loc="best")
         seeds = sorted({n for row in rows for n in [row["n"]]})

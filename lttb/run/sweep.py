@@ -41,7 +41,7 @@ import numpy as np
 from .. import artifacts as _artifacts
 from .._version import __version__
 from ..arrays_io import array_sha256
-from ..config import (ConfigError, derive_sizes, format_value, load_config, parse_override,
+from ..config import (ConfigError, format_value, load_config, parse_override,
                       schedule_of)
 from ..stats import mean_sd
 from .planning import plan_resume
@@ -60,6 +60,8 @@ __all__ = [
     "foreign_artifacts",
     "collect_sweep",
     "summarize_sweep",
+    "sweep_metric",
+    "DEFAULT_METRIC",
     "write_sweep_summary",
     "is_sweep_dir",
 ]
@@ -73,13 +75,18 @@ _MAX_DIRNAME = 100
 
 # --------------------------------------------------------------------------- grid
 
-def parse_grid(items: Iterable[str]) -> dict[str, list[Any]]:
+def parse_grid(items: Iterable[str],
+               parse: Callable[[str, str], Any] | None = None) -> dict[str, list[Any]]:
     """Read ``--grid KEY=V1,V2,...`` options into typed value lists.
 
     Parameters
     ----------
     items : iterable of str
         One string per ``--grid`` option.
+    parse : callable, optional
+        ``parse(key, text) -> value``, raising :class:`ConfigError` naming
+        the key: a figure's own key parser (Figure 3's dotted keys);
+        default :func:`lttb.config.parse_override`.
 
     Returns
     -------
@@ -113,7 +120,7 @@ def parse_grid(items: Iterable[str]) -> dict[str, list[Any]]:
                 bad = True
                 break
             try:
-                value = parse_override(key, part)
+                value = (parse or parse_override)(key, part)
             except ConfigError as exc:
                 problems.extend(exc.errors)
                 bad = True
@@ -270,7 +277,8 @@ def plan_sweep(figure: str, grid: Mapping[str, Sequence[Any]], seeds: Sequence[i
                source: str | os.PathLike = "fig1",
                overrides: Mapping[str, Any] | None = None,
                default_base: str = "fig1",
-               check: Callable[[dict], None] | None = None) -> Sweep:
+               check: Callable[[dict], None] | None = None,
+               load: Callable[[dict], dict] | None = None) -> Sweep:
     """Build and validate the configuration of every grid point.
 
     Each point's configuration is ``load_config(source, **overrides,
@@ -296,6 +304,10 @@ def plan_sweep(figure: str, grid: Mapping[str, Sequence[Any]], seeds: Sequence[i
     check : callable, optional
         ``check(cfg)`` of the figure protocol, raising
         :class:`lttb.ConfigError` for a configuration it cannot run.
+    load : callable, optional
+        ``load(keys) -> cfg`` for a figure with its own configuration
+        (Figure 3): `keys` holds the overrides and the point's values
+        (``variant`` among them); instead of :func:`lttb.config.load_config`.
 
     Returns
     -------
@@ -326,7 +338,10 @@ def plan_sweep(figure: str, grid: Mapping[str, Sequence[Any]], seeds: Sequence[i
     seen: dict[tuple[str | None, str], None] = {}
     for point in points:
         try:
-            cfg = load_config(source, default_base=default_base, **{**overrides, **point})
+            if load is not None:
+                cfg = load({**overrides, **point})
+            else:
+                cfg = load_config(source, default_base=default_base, **{**overrides, **point})
             if check is not None:
                 check(cfg)
         except ConfigError as exc:
@@ -551,24 +566,83 @@ def _signature(artifact: Mapping[str, Any]) -> str:
     return json.dumps([artifact["figure"], artifact["config"]], sort_keys=True)
 
 
+def _dotted(cfg: Mapping[str, Any]) -> dict[str, Any]:
+    """A configuration with its sections (Figure 3's ``low``, ``env``, ...) as dotted keys."""
+    out: dict[str, Any] = {}
+    for key, value in cfg.items():
+        if isinstance(value, Mapping):
+            out.update({f"{key}.{name}": item for name, item in value.items()})
+        else:
+            out[key] = value
+    return out
+
+
+def _determines(configs: Sequence[Mapping[str, Any]], key: str, other: str) -> bool:
+    """Whether `key`'s value fixes `other`'s in every configuration."""
+    seen: dict[str, str] = {}
+    for cfg in configs:
+        value, follows = json.dumps(cfg.get(key)), json.dumps(cfg.get(other))
+        if seen.setdefault(value, follows) != follows:
+            return False
+    return True
+
+
 def _swept_keys(configs: Sequence[Mapping[str, Any]]) -> list[str]:
-    """Configuration keys that vary between points, without derived sizes."""
+    """Configuration keys (dotted in sections) that vary between points, each once.
+
+    A key whose value follows from an earlier swept key's is left out:
+    ``Ne`` and ``Ni`` when they follow ``N``, Figure 3's low-network
+    settings that follow ``variant``.  On a product grid two swept keys
+    never follow each other, so only such derived keys go.
+    """
     if not configs:
         return []
-    keys = [key for key in configs[0]
-            if len({json.dumps(cfg.get(key)) for cfg in configs}) > 1]
-    if "N" in keys and all(derive_sizes({"N": cfg["N"]}) == {"N": cfg["N"], "Ne": cfg["Ne"],
-                                                            "Ni": cfg["Ni"]}
-                           for cfg in configs):
-        keys = [key for key in keys if key not in ("Ne", "Ni")]
+    varying = [key for key in configs[0]
+               if len({json.dumps(cfg.get(key)) for cfg in configs}) > 1]
+    keys: list[str] = []
+    for key in varying:
+        if not any(_determines(configs, earlier, key) for earlier in keys):
+            keys.append(key)
     return keys
 
 
-def summarize_sweep(points: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, Any]:
-    """The final outer MSE of every grid point, from its artifacts.
+#: What a sweep reports per point unless the figure's results module says
+#: otherwise (``SWEEP_METRIC`` and ``sweep_value``): Figure 1's final outer MSE.
+DEFAULT_METRIC = {"key": "final_outer_mse", "label": "final outer MSE (teacher off)",
+                  "scale": "log", "better": "lower"}
 
-    The swept keys are the configuration keys whose values differ between
-    points (``Ne`` and ``Ni`` are left out when they follow ``N``).
+
+def sweep_metric(figure: str | None) -> tuple[dict[str, str], Callable[[Mapping], Any]]:
+    """The per-seed value a sweep of `figure` reports, and how to read it off an artifact.
+
+    Returns
+    -------
+    metric : dict
+        ``key`` (its name in the summary), ``label`` (for axes and
+        reports), ``scale`` (``"log"`` or ``"linear"``) and ``better``
+        (``"lower"`` or ``"higher"``).
+    value : callable
+        ``value(artifact) -> float or None``.
+    """
+    try:
+        results = _artifacts.results_of(str(figure))
+    except (KeyError, ValueError, ImportError, AttributeError):
+        results = None
+    metric = getattr(results, "SWEEP_METRIC", None)
+    if metric is None:
+        return dict(DEFAULT_METRIC), (lambda artifact: artifact.get("final_outer_mse"))
+    return dict(metric), results.sweep_value
+
+
+def summarize_sweep(points: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, Any]:
+    """The figure's sweep value of every grid point, from its artifacts.
+
+    The value is the figure's :func:`sweep_metric` (Figure 1's final outer
+    MSE unless the figure's results module declares another, as Figure 3
+    does with its reward over the last epochs).  The swept keys are the
+    configuration keys whose values differ between points, dotted inside
+    sections (``low.eta``); ``Ne`` and ``Ni`` are left out when they follow
+    ``N``.
 
     Parameters
     ----------
@@ -580,30 +654,33 @@ def summarize_sweep(points: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[s
     -------
     dict
         ``sweep_summary_version``, ``lttb_version``, ``created``, ``figure``
-        (the most common figure name), ``swept`` (keys), ``grid`` (key ->
-        sorted distinct values), ``points`` (one entry per point: ``dir``,
-        ``point`` with the swept values, ``seeds``, ``final_outer_mse`` per
-        seed, ``mean``, ``sd`` (sample s.d., ``ddof=1``; ``null`` below two
-        seeds), ``n`` (seeds with a finite value), ``wall_seconds``), ``best``
-        and ``worst`` (the points with the lowest and highest mean) and
+        (the most common figure name), ``metric`` (see :func:`sweep_metric`),
+        ``swept`` (keys), ``grid`` (key -> sorted distinct values),
+        ``points`` (one entry per point: ``dir``, ``point`` with the swept
+        values, ``seeds``, the metric's value per seed under its ``key``
+        (``final_outer_mse`` for Figure 1), ``mean``, ``sd`` (sample s.d.,
+        ``ddof=1``; ``null`` below two seeds), ``n`` (seeds with a finite
+        value), ``wall_seconds``), ``best`` and ``worst`` (the points with
+        the best and worst mean) and
         ``total_wall_seconds``.
     """
     names = [a["figure"] for group in points.values() for a in group]
     figure = Counter(names).most_common(1)[0][0] if names else None
     entries = {name: sorted(group, key=lambda a: a["seed"]) for name, group in points.items()
                if group and group[0]["figure"] == figure}
-    configs = [group[0]["config"] for group in entries.values()]
-    swept = _swept_keys(configs)
+    configs = {name: _dotted(group[0]["config"]) for name, group in entries.items()}
+    swept = _swept_keys(list(configs.values()))
+    metric, value_of = sweep_metric(figure)
     rows = []
     for name, group in entries.items():
-        cfg = group[0]["config"]
-        finals = [a["final_outer_mse"] for a in group]
+        cfg = configs[name]
+        finals = [value_of(a) for a in group]
         mean, sd, n = mean_sd(finals)
         rows.append({
             "dir": name,
             "point": {key: cfg[key] for key in swept},
             "seeds": [a["seed"] for a in group],
-            "final_outer_mse": finals,
+            metric["key"]: finals,
             "mean": mean,
             "sd": sd,
             "n": n,
@@ -614,8 +691,9 @@ def summarize_sweep(points: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[s
                         key=lambda text: _sort_key(json.loads(text))) for key in swept}
     grid = {key: [json.loads(text) for text in values] for key, values in grid.items()}
     ranked = [row for row in rows if row["mean"] is not None]
-    best = min(ranked, key=lambda row: row["mean"]) if ranked else None
-    worst = max(ranked, key=lambda row: row["mean"]) if ranked else None
+    sign = 1.0 if metric["better"] == "lower" else -1.0
+    best = min(ranked, key=lambda row: sign * row["mean"]) if ranked else None
+    worst = max(ranked, key=lambda row: sign * row["mean"]) if ranked else None
     brief = (lambda row: None if row is None else
              {"dir": row["dir"], "point": row["point"], "mean": row["mean"], "sd": row["sd"]})
     return {
@@ -623,6 +701,7 @@ def summarize_sweep(points: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[s
         "lttb_version": __version__,
         "created": _artifacts.utc_now(),
         "figure": figure,
+        "metric": metric,
         "swept": swept,
         "grid": grid,
         "points": rows,

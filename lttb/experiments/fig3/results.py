@@ -18,7 +18,8 @@ import numpy as np
 from ...stats import finite_or_none, mean_sd, nested_shape
 from .config import VARIANTS, schedule_of, task_cost, validate_fig3_config
 
-__all__ = ["RESULT_KEYS", "CURVES", "RATES", "PAPER", "LAST_EPOCHS", "problems", "summarize",
+__all__ = ["RESULT_KEYS", "CURVES", "RATES", "PAPER", "LAST_EPOCHS", "SWEEP_METRIC",
+           "sweep_value", "problems", "summarize",
            "validate_config", "schedule_of", "task_cost", "report"]
 
 #: Keys a run's result gives its artifact, in artifact order.
@@ -34,6 +35,10 @@ LAST_EPOCHS = 10
 #: What the paper reports over the last epochs (FIG3.md section 7), for comparison.
 PAPER = {"apical": {"R_mean": 0.88, "button_rate": 0.98, "food_rate": 0.70},
          "basal": {"R_mean": 0.24, "button_rate": 0.30, "food_rate": 0.16}}
+
+#: What ``lttb-reproduce sweep fig3`` reports per point (lttb.run.sweep.sweep_metric).
+SWEEP_METRIC = {"key": "last_R_mean", "label": f"reward, mean of the last {LAST_EPOCHS} epochs",
+                "scale": "linear", "better": "higher"}
 
 #: The artifact's configuration is a Figure 3 configuration (lttb.artifacts uses these).
 validate_config = validate_fig3_config
@@ -90,6 +95,11 @@ def _last(values: list, epochs: int) -> float | None:
     """Mean over the last :data:`LAST_EPOCHS` training epochs (epoch 0 left out)."""
     tail = [v for v in values[1:][-min(LAST_EPOCHS, epochs):] if v is not None]
     return finite_or_none(np.mean(tail)) if tail else None
+
+
+def sweep_value(artifact: Mapping[str, Any]) -> float | None:
+    """A run's reward averaged over its last :data:`LAST_EPOCHS` epochs (:data:`SWEEP_METRIC`)."""
+    return _last(artifact["R_mean"], artifact["schedule"]["epochs"])
 
 
 def _stats(per_seed: list[float | None]) -> dict[str, Any]:
