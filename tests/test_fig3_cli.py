@@ -207,3 +207,21 @@ def test_resume_continues_a_task_from_its_checkpoint(tmp_path, capsys):
     assert main([*args, "--out", str(cut)]) == 0
     assert _computed(A.read_artifact(cut / "apical" / "seed-0003.json")) == _computed(reference)
     assert not path.exists()
+
+
+def test_figures_render_to_eps_without_transparency(run_dir, caplog):
+    """EPS cannot hold transparency: no figure may need it (matplotlib logs and flattens)."""
+    import logging
+
+    from lttb.experiments.fig3 import plots
+    from lttb.plotting import render
+
+    artifacts = [A.read_artifact(p) for p in sorted(run_dir.rglob("seed-*.json"))]
+    figures = [function(artifacts) for function in plots.ACROSS_PLOTS.values()]
+    for function in plots.SEED_PLOTS.values():
+        drawn = function(artifacts[0])
+        figures += list(drawn.values()) if isinstance(drawn, dict) else [drawn]
+    with caplog.at_level(logging.WARNING, logger="matplotlib"):
+        for figure in figures:
+            assert render(figure, formats=("eps",), name="fig3")["eps"].startswith(b"%!PS")
+    assert not [r.getMessage() for r in caplog.records if "transparency" in r.getMessage()]

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 from matplotlib.ticker import NullFormatter, ScalarFormatter
@@ -47,8 +48,14 @@ def _curve(artifacts: Sequence[Mapping[str, Any]], key: str) -> tuple[np.ndarray
 
 def _band(ax, artifacts, key, colour, label, linestyle="-") -> None:
     x, mean, sd = _curve(artifacts, key)
-    ax.plot(x, mean, color=colour, linestyle=linestyle, linewidth=1.0, label=label)
-    ax.fill_between(x, mean - sd, mean + sd, color=colour, alpha=0.3, linewidth=0)
+    ax.plot(x, mean, color=colour, linestyle=linestyle, linewidth=1.0, label=label, zorder=3)
+    # EPS has no transparency: the band is the colour mixed with white, drawn
+    # under every line, and its edges are drawn too, so that where the bands
+    # of the two variants overlap neither hides the other.
+    light = 0.3 * np.array(to_rgb(colour)) + 0.7
+    ax.fill_between(x, mean - sd, mean + sd, color=tuple(light), linewidth=0, zorder=1)
+    for edge in (mean - sd, mean + sd):
+        ax.plot(x, edge, color=colour, linewidth=0.4, linestyle=":", zorder=2)
 
 
 def _epoch_axis(ax, epochs: int) -> None:
