@@ -225,3 +225,17 @@ def test_figures_render_to_eps_without_transparency(run_dir, caplog):
         for figure in figures:
             assert render(figure, formats=("eps",), name="fig3")["eps"].startswith(b"%!PS")
     assert not [r.getMessage() for r in caplog.records if "transparency" in r.getMessage()]
+
+
+def test_progress_bars_name_the_figures_value(capsys):
+    """Figure 3 tasks report the low network's MSE, which is not Figure 1's outer MSE."""
+    from lttb.experiments.catalog import results_of
+    from lttb.run.progress import RunBars
+
+    label = results_of("fig3").PROGRESS_LABEL
+    bars = RunBars({"t": "variant=apical seed 0"}, {"t": 4}, 1, quiet=False,
+                   value_label=label)
+    bars.update("t", 2, 4, 0.25)
+    shown = str(bars.bars["t"])
+    bars.close()
+    assert f"{label} 0.25" in shown and "outer MSE" not in shown

@@ -273,7 +273,9 @@ def run_tasks(plan: Sweep, out_dir: str | os.PathLike, backend, *,
     bars = RunBars({key: item.label for key, item in todo.items()},
                    {key: _artifacts.schedule_for(plan.figure, item.cfg)["n_iterations"]
                     for key, item in todo.items()},
-                   slots, quiet, what=what)
+                   slots, quiet, what=what,
+                   value_label=getattr(_artifacts.results_of(plan.figure), "PROGRESS_LABEL",
+                                       "outer MSE"))
     manager = queue = None
     try:
         if not quiet:

@@ -34,11 +34,16 @@ class RunBars:
         Draw nothing.
     what : str
         What the tasks are, for the overall bar: ``"seeds"`` or ``"tasks"``.
+    value_label : str
+        What the value a task reports with its progress is (a figure's
+        ``PROGRESS_LABEL``, default Figure 1's ``"outer MSE"``).
     """
 
     def __init__(self, labels: Mapping[Hashable, str], n_iterations: Mapping[Hashable, int],
-                 slots: int, quiet: bool, what: str = "tasks") -> None:
+                 slots: int, quiet: bool, what: str = "tasks",
+                 value_label: str = "outer MSE") -> None:
         self.quiet = quiet
+        self.value_label = value_label
         self.labels = dict(labels)
         self.n_iterations = dict(n_iterations)
         self.what = what
@@ -98,7 +103,7 @@ class RunBars:
         bar.update(iteration - bar.n)
         self._advance(key, iteration)
         if mse is not None:
-            bar.set_postfix_str(f"outer MSE {mse:.4g}", refresh=False)
+            bar.set_postfix_str(f"{self.value_label} {mse:.4g}", refresh=False)
 
     def _close_bar(self, key: Hashable) -> None:
         bar = self.bars.pop(key, None)

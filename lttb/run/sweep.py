@@ -624,10 +624,7 @@ def sweep_metric(figure: str | None) -> tuple[dict[str, str], Callable[[Mapping]
     value : callable
         ``value(artifact) -> float or None``.
     """
-    try:
-        results = _artifacts.results_of(str(figure))
-    except (KeyError, ValueError, ImportError, AttributeError):
-        results = None
+    results = _artifacts.results_of(str(figure))  # Figure 1's for an unknown name
     metric = getattr(results, "SWEEP_METRIC", None)
     if metric is None:
         return dict(DEFAULT_METRIC), (lambda artifact: artifact.get("final_outer_mse"))

@@ -19,7 +19,7 @@ from ...stats import finite_or_none, mean_sd, nested_shape
 from .config import VARIANTS, schedule_of, task_cost, validate_fig3_config
 
 __all__ = ["RESULT_KEYS", "CURVES", "RATES", "PAPER", "LAST_EPOCHS", "SWEEP_METRIC",
-           "sweep_value", "problems", "summarize",
+           "sweep_value", "PROGRESS_LABEL", "problems", "summarize",
            "validate_config", "schedule_of", "task_cost", "report"]
 
 #: Keys a run's result gives its artifact, in artifact order.
@@ -39,6 +39,9 @@ PAPER = {"apical": {"R_mean": 0.88, "button_rate": 0.98, "food_rate": 0.70},
 #: What ``lttb-reproduce sweep fig3`` reports per point (lttb.run.sweep.sweep_metric).
 SWEEP_METRIC = {"key": "last_R_mean", "label": f"reward, mean of the last {LAST_EPOCHS} epochs",
                 "scale": "linear", "better": "higher"}
+
+#: What the progress bars call the value a task reports each epoch.
+PROGRESS_LABEL = "low-network MSE"
 
 #: The artifact's configuration is a Figure 3 configuration (lttb.artifacts uses these).
 validate_config = validate_fig3_config
