@@ -103,8 +103,10 @@ def test_learning_rates_as_arguments(small_config):
                      pin=True)
 
 
-def test_kernel_paths_are_bit_identical():
-    cfg = lttb.load_config("fig1", N=203, Ne=161, Ni=42, T=300)  # sizes not multiples of 8
+@pytest.mark.parametrize("pin", [True, False], ids=["pinned", "unpinned"])
+def test_kernel_paths_are_bit_identical(pin):
+    # Sizes not multiples of 8; unpinned rows are updated without bounds.
+    cfg = lttb.load_config("fig1", N=203, Ne=161, Ni=42, T=300, pin=pin, sigma_Jrec=0.5)
     state = draw_initial_state(cfg, 7)
     results = {}
     try:
