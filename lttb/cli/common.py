@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -153,7 +154,7 @@ def check_memory(args: argparse.Namespace, n_tasks: int, cfg: dict[str, Any], *,
 
 
 def add_run_options(parser: argparse.ArgumentParser, *, base: str, where: str,
-                    unit: str) -> None:
+                    unit: str, option_keys: Mapping[str, str] | None = None) -> None:
     """The configuration and run options shared by the figure and sweep commands.
 
     Parameters
@@ -165,20 +166,28 @@ def add_run_options(parser: argparse.ArgumentParser, *, base: str, where: str,
         Where a ``--set`` applies, e.g. ``" at every point"`` (for the help).
     unit : str
         What ``--resume`` keeps, e.g. ``"seeds"`` (for the help).
+    option_keys : mapping, optional
+        The keys ``--epochs`` and ``--iters-per-epoch`` set, for a figure
+        with a configuration of its own (its ``OPTION_KEYS``); such a
+        figure's ``--config`` also takes one of its preset names.
     """
+    keys = dict(option_keys or {"epochs": "epochs", "iters_per_epoch": "iters_per_epoch"})
     parser.add_argument("--config", metavar="FILE",
-                        help=f"JSON configuration file (keys to change; \"base\" preset, "
+                        help=(f"a preset name or a " if option_keys else "") +
+                             f"JSON configuration file (keys to change; \"base\" preset, "
                              f"default {base})")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         dest="overrides",
                         help=f"override one configuration key{where} (repeatable)")
     parser.add_argument("--epochs", type=int, metavar="E",
-                        help="number of epochs (configuration key epochs)")
+                        help=f"number of epochs (configuration key {keys['epochs']})")
     parser.add_argument("--iters-per-epoch", type=int, metavar="K",
-                        help="training iterations per epoch (configuration key iters_per_epoch)")
+                        help=f"training iterations per epoch (configuration key "
+                             f"{keys['iters_per_epoch']})")
     parser.add_argument("--resume", action="store_true",
                         help=f"keep {unit} whose valid artifact with the same configuration "
-                             f"exists in --out; run the others")
+                             f"exists in --out; run the others, from their last checkpoint "
+                             f"where the figure writes them (fig3)")
     parser.add_argument("--no-figures", action="store_true",
                         help="write artifacts and summaries only (draw later with replot)")
     parser.add_argument("--quiet", action="store_true",

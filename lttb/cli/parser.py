@@ -67,7 +67,9 @@ def _add_figure_parser(subparsers, spec: Experiment) -> None:
     _add_executor_options(parser, "seed")
     parser.add_argument("--out", metavar="DIR",
                         help=f"output directory (default ./{DEFAULT_RESULTS.as_posix()}/{spec.name})")
-    add_run_options(parser, base=spec.preset, where="", unit="seeds")
+    own = spec.config if spec.variants else None
+    add_run_options(parser, base=spec.preset, where="", unit="seeds",
+                    option_keys=None if own is None else own.OPTION_KEYS)
     add_data_options(parser, spec)
     _add_networks_option(parser)
     variants = spec.variants

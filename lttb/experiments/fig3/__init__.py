@@ -25,8 +25,7 @@ VARIANTS = {
     "choices": ("apical", "basal"),
     "all": "both",
     "help": "apical: the low network's context on the apical dendrite (target-burst "
-            "read-out, no recurrent plasticity), basal: on the soma (recurrent read-out), "
-            "both (default): one task each per seed",
+            "read-out, no recurrent plasticity), basal: on the soma (recurrent read-out)",
 }
 
 #: The figure's own configuration (nested, dotted keys; not Figure 1's kind).
