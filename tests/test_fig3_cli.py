@@ -239,3 +239,19 @@ def test_progress_bars_name_the_figures_value(capsys):
     shown = str(bars.bars["t"])
     bars.close()
     assert f"{label} 0.25" in shown and "outer MSE" not in shown
+
+
+def test_tasks_of_a_seed_never_run_side_by_side():
+    """Seeds go `slots` at a time, every variant in turn, so a seed's tasks share work."""
+    from lttb.run.loop import seed_chunks
+    from lttb.run.sweep import SweepTask
+
+    tasks = {(v, s): SweepTask(point={"variant": v}, dirname=v, seed=s, cfg={})
+             for v in ("apical", "basal") for s in range(5)}
+    order = list(seed_chunks(tasks, 2))
+    assert order == [("apical", 0), ("apical", 1), ("basal", 0), ("basal", 1),
+                     ("apical", 2), ("apical", 3), ("basal", 2), ("basal", 3),
+                     ("apical", 4), ("basal", 4)]
+    assert list(seed_chunks(tasks, 1))[:4] == [("apical", 0), ("basal", 0), ("apical", 1),
+                                               ("basal", 1)]
+    assert sorted(seed_chunks(tasks, 8)) == sorted(tasks)

@@ -34,7 +34,7 @@ from .tasks import QueueProgress, SeedResult, accepts_keyword, seed_task
 #: The directory of ``--out`` that a run's tasks share while it runs.
 SCRATCH = ".scratch"
 
-__all__ = ["SCRATCH", "RunReport", "check_result", "run_tasks", "NotImportableError",
+__all__ = ["SCRATCH", "seed_chunks", "RunReport", "check_result", "run_tasks", "NotImportableError",
            "import_problem"]
 
 
@@ -159,6 +159,42 @@ class _Arguments(Mapping):
         return len(self.todo)
 
 
+def seed_chunks(todo: Mapping[Any, SweepTask], slots: int) -> dict[Any, SweepTask]:
+    """The tasks in the order that lets the tasks of a seed share work.
+
+    Seeds are taken `slots` at a time (as many as run at once); within such
+    a chunk, every point's tasks in plan order.  With two variants and two
+    workers: apical seeds 0 and 1, then basal 0 and 1, then apical 2 and 3,
+    and so on.  A task never runs beside another task of its own seed, so
+    the one that comes later finds the work the earlier one left in the
+    scratch directory; and seeds are completed a chunk at a time, so an
+    interrupted run leaves whole seeds and little scratch behind.
+
+    Parameters
+    ----------
+    todo : mapping
+        Task key -> task, in plan order.
+    slots : int
+        Tasks that run at once.
+
+    Returns
+    -------
+    dict
+        The same tasks, reordered.
+    """
+    seeds = list(dict.fromkeys(item.seed for item in todo.values()))
+    points = list(dict.fromkeys(item.dirname for item in todo.values()))
+    size = max(1, int(slots))
+    ordered: dict[Any, SweepTask] = {}
+    for start in range(0, len(seeds), size):
+        chunk = set(seeds[start:start + size])
+        for point in points:
+            for key, item in todo.items():
+                if item.dirname == point and item.seed in chunk:
+                    ordered[key] = item
+    return ordered
+
+
 def run_tasks(plan: Sweep, out_dir: str | os.PathLike, backend, *,
               skip: Iterable[SweepTask] = (), quiet: bool = False, retries: int = 2,
               protocol: Callable | None = None, task: Callable | None = None,
@@ -269,6 +305,8 @@ def run_tasks(plan: Sweep, out_dir: str | os.PathLike, backend, *,
                 shutil.rmtree(scratch, ignore_errors=True)
 
     slots = backend.workers_for(len(todo))
+    if scratch is not None:
+        todo = seed_chunks(todo, slots)
     what = "seeds" if plan.points == [{}] else "tasks"
     bars = RunBars({key: item.label for key, item in todo.items()},
                    {key: _artifacts.schedule_for(plan.figure, item.cfg)["n_iterations"]
