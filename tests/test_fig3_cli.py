@@ -180,11 +180,21 @@ def test_resume_continues_a_task_from_its_checkpoint(tmp_path, capsys):
 
     with pytest.raises(Stop):
         protocol.run(cfg, 3, stop_after_epoch_2, checkpoint=path)
-    assert protocol.read_checkpoint(path, cfg, 3)["epoch"] == 2
+    saved = protocol.read_checkpoint(path, cfg, 3)
+    assert saved["epoch"] == 2
+    # A checkpoint claiming an hour already spent: the artifact counts it.
+    with np.load(path) as data:
+        arrays = {k: data[k] for k in data.files}
+    header = json.loads(str(arrays["header"]))
+    header["wall_seconds"] = 3600.0
+    arrays["header"] = np.array(json.dumps(header))
+    np.savez(path, **arrays)
     cut = tmp_path / "cut"
     assert main([*args, "--out", str(cut), "--resume"]) == 0
     assert not path.exists()
-    assert _computed(A.read_artifact(cut / "apical" / "seed-0003.json")) == _computed(reference)
+    resumed = A.read_artifact(cut / "apical" / "seed-0003.json")
+    assert _computed(resumed) == _computed(reference)
+    assert 3600.0 < resumed["wall_seconds"] < 3600.0 + reference["wall_seconds"] + 60
 
     # It did start there: a mark put into a checkpoint shows in the artifact ...
     with pytest.raises(Stop):

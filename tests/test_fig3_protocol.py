@@ -211,6 +211,8 @@ def test_checkpoint_resume_is_bit_identical(tmp_path, variant):
     other = load_fig3_config(variant, "smoke", overrides={"schedule.epochs": 4})
     assert protocol.read_checkpoint(path, other, 4) is None
     resumed = protocol.run(cfg, 4, checkpoint=path)
+    # The time spent before the checkpoint comes back, for the artifact's wall time.
+    assert resumed.pop("resumed_wall_seconds") == saved["wall_seconds"] > 0
     assert json.dumps(resumed) == json.dumps(whole)
     # A run with a checkpoint file computes what one without does.
     assert json.dumps(protocol.run(cfg, 4, checkpoint=tmp_path / "new.npz")) == json.dumps(whole)

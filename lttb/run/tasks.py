@@ -129,7 +129,8 @@ def seed_task(protocol: Callable, figure: str, cfg: Mapping[str, Any], seed: int
     start = time.perf_counter()
     data = dict(data or {})
     result = protocol(dict(cfg), seed, progress=progress, **data, **extra)
-    wall = time.perf_counter() - start
+    # A task continued from a checkpoint counts the time spent before it too.
+    wall = time.perf_counter() - start + float(result.pop("resumed_wall_seconds", 0.0))
     net = result.pop("network", None) if "return_network" in extra else None
     digests = {name: array_sha256(array) for name, array in data.items()}
     artifact = _artifacts.build_artifact(figure, cfg, result, wall, runtime=runtime_info(),

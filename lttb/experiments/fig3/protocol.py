@@ -22,6 +22,7 @@ import hashlib
 import io
 import json
 import os
+import time
 import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -211,17 +212,20 @@ CHECKPOINT_VERSION = 1
 
 def write_checkpoint(path: str | os.PathLike, *, cfg: Mapping[str, Any], seed: int,
                      epoch: int, low: Network, high: Network, rates: Mapping[str, list],
-                     out: Mapping[str, Any], evaluation_state: Mapping[str, Any]) -> Path:
+                     out: Mapping[str, Any], evaluation_state: Mapping[str, Any],
+                     wall_seconds: float = 0.0) -> Path:
     """Write a run's state after `epoch` atomically (a ``.npz`` file).
 
     It holds both networks' weights, the learning rates, everything
     recorded so far and the state of the evaluation generator: all that
     the rest of the run depends on, so that :func:`run` resumed from it
-    computes what an uninterrupted run does, bit for bit.
+    computes what an uninterrupted run does, bit for bit; and the wall time
+    spent so far, which a resumed task adds to its own.
     """
     header = {"checkpoint_version": CHECKPOINT_VERSION, "config": cfg, "seed": int(seed),
               "epoch": int(epoch), "rates": {k: list(v) for k, v in rates.items()},
-              "out": out, "evaluation_state": evaluation_state}
+              "out": out, "evaluation_state": evaluation_state,
+              "wall_seconds": float(wall_seconds)}
     arrays = {f"{name}__{key}": getattr(net, key) for name, net in (("low", low),
                                                                     ("high", high))
               for key in _WEIGHTS}
@@ -237,8 +241,9 @@ def read_checkpoint(path: str | os.PathLike, cfg: Mapping[str, Any], seed: int
     Returns
     -------
     dict or None
-        ``epoch``, ``rates``, ``out``, ``evaluation_state``, and ``low`` and
-        ``high``: the weights by name.
+        ``epoch``, ``rates``, ``out``, ``evaluation_state``,
+        ``wall_seconds`` (spent before the checkpoint; 0 when not recorded),
+        and ``low`` and ``high``: the weights by name.
     """
     path = Path(path)
     if not path.is_file():
@@ -255,7 +260,7 @@ def read_checkpoint(path: str | os.PathLike, cfg: Mapping[str, Any], seed: int
             or header.get("seed") != int(seed)):
         return None
     return {**{k: header[k] for k in ("epoch", "rates", "out", "evaluation_state")},
-            **weights}
+            "wall_seconds": float(header.get("wall_seconds", 0.0)), **weights}
 
 
 def high_network_key(cfg: Mapping[str, Any], high: Network,
@@ -362,6 +367,8 @@ def run(cfg: Mapping[str, Any], seed: int, progress: Progress | None = None, *,
         state after each epoch is left there for the other variant of the
         seed, or taken from there when that one trained it first
         (:func:`high_network_key`).  The result is the same with or without.
+        A run continued from a checkpoint also returns
+        ``resumed_wall_seconds``: the wall time spent before it.
 
     Returns
     -------
@@ -373,6 +380,7 @@ def run(cfg: Mapping[str, Any], seed: int, progress: Progress | None = None, *,
         ``n_examples`` short-test MSEs), ``tests`` (one record per
         evaluation) and ``example`` (an episode after training).
     """
+    started = time.perf_counter()
     cfg = validate_fig3_config(cfg)
     schedule = schedule_of(cfg)
     epochs, n_tests = schedule["epochs"], schedule["n_tests"]
@@ -417,11 +425,12 @@ def run(cfg: Mapping[str, Any], seed: int, progress: Progress | None = None, *,
         high = Network.from_arrays(cfg["high"], **saved["high"], engine=engine)
         rates, out, start = saved["rates"], saved["out"], saved["epoch"] + 1
         rngs["evaluation"].bit_generator.state = saved["evaluation_state"]
+        before = saved["wall_seconds"]
     else:
         out["ERRORS_low"].append(low.short_test(low_examples).tolist())
         out["ERRORS_high"].append(high.short_test(high_examples).tolist())
         record(0)
-        start = 1
+        start, before = 1, 0.0
     every = schedule["checkpoint_every"]
     for epoch in range(start, epochs + 1):
         for name, net, examples in (("low", low, low_examples), ("high", high, high_examples)):
@@ -444,7 +453,8 @@ def run(cfg: Mapping[str, Any], seed: int, progress: Progress | None = None, *,
             try:
                 write_checkpoint(checkpoint, cfg=cfg, seed=seed, epoch=epoch, low=low,
                                  high=high, rates=rates, out=out,
-                                 evaluation_state=rngs["evaluation"].bit_generator.state)
+                                 evaluation_state=rngs["evaluation"].bit_generator.state,
+                                 wall_seconds=before + time.perf_counter() - started)
             except OSError as exc:
                 warnings.warn(f"cannot write the checkpoint {checkpoint}: {exc}; the run "
                               f"goes on without", RuntimeWarning, stacklevel=2)
@@ -452,6 +462,9 @@ def run(cfg: Mapping[str, Any], seed: int, progress: Progress | None = None, *,
         if progress is not None:
             progress(epoch * schedule["iters_per_epoch"], schedule["n_iterations"],
                      float(np.mean(out["ERRORS_low"][-1])))
-    return {"seed": int(seed), "variant": cfg["variant"], "schedule": schedule,
-            "buttons": buttons.tolist(), "foods": foods.tolist(), **out,
-            "example": _example_episode(cfg, high, low, rngs["example"])}
+    result = {"seed": int(seed), "variant": cfg["variant"], "schedule": schedule,
+              "buttons": buttons.tolist(), "foods": foods.tolist(), **out,
+              "example": _example_episode(cfg, high, low, rngs["example"])}
+    if saved is not None:
+        result["resumed_wall_seconds"] = before
+    return result
