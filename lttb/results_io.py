@@ -32,8 +32,8 @@ from ._version import __version__
 __all__ = ["Results", "load_results", "read_arrays", "export_spikes", "neo_spike_trains",
            "SPIKES_FORMAT", "PANDAS_HINT", "NEO_HINT"]
 
-PANDAS_HINT = 'pip install "lttb[pandas]"'
-NEO_HINT = 'pip install "lttb[neo]"'
+PANDAS_HINT = 'pip install "lttb-snn[pandas]"'
+NEO_HINT = 'pip install "lttb-snn[neo]"'
 #: Value of the ``format`` entry of a spike file written by :func:`export_spikes`.
 SPIKES_FORMAT = "lttb-spikes"
 
