@@ -16,6 +16,15 @@ from pathlib import Path
 
 import lttb
 
+try:  # the API pages and the gallery need the compiled core
+    import lttb._core  # noqa: F401
+except ImportError as exc:
+    raise RuntimeError(
+        f"lttb imported from {Path(lttb.__file__).parent} has no compiled core ({exc}): "
+        "install the package first (pip install \".[docs]\") and run sphinx-build, "
+        "not python -m sphinx from the repository root, whose uncompiled lttb/ would "
+        "shadow the installed one") from exc
+
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 # Only the local extension directory goes on the path: the repository root

@@ -91,7 +91,7 @@ def _import_optional(name: str, hint: str, what: str):
     try:
         return importlib.import_module(name)
     except ImportError:
-        raise ImportError(f"{what} needs {name}, an optional extra of lttb: {hint}") from None
+        raise ImportError(f"{what} needs {name}, an optional extra of lttb-snn: {hint}") from None
 
 
 # --------------------------------------------------------------------------- reading
