@@ -11,6 +11,7 @@ a figure of its own from the same numbers. Run it from a clone of the
 repository (from its root or from ``examples/``).
 """
 
+import tempfile
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -19,11 +20,26 @@ import numpy as np
 import lttb
 from lttb.artifacts import find_artifacts, read_artifact
 from lttb.experiments.fig1.plots import plot_across_seeds, plot_panel
+from lttb.plotting import save_figure
 
 # The committed run, wherever the script is started from in the repository.
 RUN = next((p for p in (Path("artifacts/fig1"), Path("../artifacts/fig1")) if p.is_dir()), None)
 if RUN is None:
     raise SystemExit("run this from a clone of the repository: artifacts/fig1 not found")
+# Where the figure files go: a temporary directory, removed at exit.
+SCRATCH = tempfile.TemporaryDirectory()
+OUT = Path(SCRATCH.name)
+
+
+def show(figure, stem):
+    """Write a figure as replot does (PDF, EPS, PNG at 300 dpi) and show the PNG."""
+    png = next(p for p in save_figure(figure, OUT / stem) if p.suffix == ".png")
+    image = plt.imread(png)
+    fig, ax = plt.subplots(figsize=(image.shape[1] / 150, image.shape[0] / 150))
+    ax.imshow(image)
+    ax.set_axis_off()
+    plt.show()
+
 
 # %%
 # Each artifact is validated against ``schemas/artifact.schema.json`` as it
@@ -33,14 +49,12 @@ if RUN is None:
 artifacts = [read_artifact(path) for path in find_artifacts(RUN)]
 print(f"{len(artifacts)} artifacts, lttb {artifacts[0]['lttb_version']}, "
       f"N = {artifacts[0]['config']['N']}")
-plot_panel(artifacts[0])
-plt.show()
+show(plot_panel(artifacts[0]), "fig1_panel_seed-0000")
 
 # %%
 # The outer MSE (teacher off) against training iterations, mean and s.d.
 # over the seeds, on a log scale.
-plot_across_seeds(artifacts)
-plt.show()
+show(plot_across_seeds(artifacts), "fig1_across_seeds")
 
 # %%
 # The same numbers as arrays: :func:`lttb.load_results` gives per seed the
