@@ -85,6 +85,10 @@ sphinx_gallery_conf = {
     "plot_gallery": "True",
 }
 
+# Curly quotes, but "--" stays two hyphens: schema descriptions and pages
+# name options such as --targets.
+smartquotes_action = "qe"
+
 html_theme = "furo"
 html_title = f"lttb {release}"
 html_static_path = []
