@@ -1,4 +1,13 @@
-"""Read a run's results as arrays and export its spike trains (.npz; Neo when installed)."""
+"""
+Results as arrays, spike trains for analysis tools
+==================================================
+
+Runs two seeds of a tiny Figure 1 network in worker processes, reads the
+run back as NumPy arrays with :func:`lttb.load_results` (dense rasters
+included), exports every raster's spikes to one ``.npz`` file with
+:func:`lttb.export_spikes` and, when Neo is installed (the ``neo`` extra),
+makes Neo ``SpikeTrain`` objects for libraries such as Elephant.
+"""
 
 import tempfile
 from pathlib import Path

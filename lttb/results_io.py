@@ -32,8 +32,8 @@ from ._version import __version__
 __all__ = ["Results", "load_results", "read_arrays", "export_spikes", "neo_spike_trains",
            "SPIKES_FORMAT", "PANDAS_HINT", "NEO_HINT"]
 
-PANDAS_HINT = 'pip install "lttb[pandas]"'
-NEO_HINT = 'pip install "lttb[neo]"'
+PANDAS_HINT = 'pip install "lttb-snn[pandas]"'
+NEO_HINT = 'pip install "lttb-snn[neo]"'
 #: Value of the ``format`` entry of a spike file written by :func:`export_spikes`.
 SPIKES_FORMAT = "lttb-spikes"
 
@@ -91,7 +91,7 @@ def _import_optional(name: str, hint: str, what: str):
     try:
         return importlib.import_module(name)
     except ImportError:
-        raise ImportError(f"{what} needs {name}, an optional extra of lttb: {hint}") from None
+        raise ImportError(f"{what} needs {name}, an optional extra of lttb-snn: {hint}") from None
 
 
 # --------------------------------------------------------------------------- reading

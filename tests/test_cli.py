@@ -80,7 +80,10 @@ def reference_run(tmp_path_factory):
 
 def test_version(capsys):
     assert main(["--version"]) == 0
-    assert capsys.readouterr().out.strip() == f"lttb-reproduce {lttb.__version__}"
+    out = capsys.readouterr().out
+    # The version first, then how to cite the paper.
+    assert out.splitlines()[0] == f"lttb-reproduce {lttb.__version__} (distribution lttb-snn)"
+    assert "arXiv:2201.11717" in out and "CITATION.cff" in out
 
 
 def test_help_lists_figures(capsys):

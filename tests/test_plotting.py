@@ -181,6 +181,19 @@ def test_save_formats_and_dpi(tmp_path, artifact):
     assert (tmp_path / "panel.eps").read_bytes().startswith(b"%!PS-Adobe")
 
 
+def test_figure_files_name_the_lttb_version(artifact):
+    # A figure file says which lttb drew it: PDF and EPS as their creator,
+    # PNG in its Software text chunk.
+    import lttb
+
+    files = plotting.render(plots.plot_panel(artifact), name="panel",
+                            created=artifact["created"])
+    creator = f"lttb {lttb.__version__} ".encode()
+    assert b"/Creator (" + creator in files["pdf"]
+    assert b"%%Creator: " + creator in files["eps"].split(b"%%EndComments")[0]
+    assert b"tEXtSoftware\x00" + creator in files["png"]
+
+
 def test_saving_twice_gives_identical_pdf(tmp_path, artifact):
     figure = plots.plot_panel(artifact)
     plotting.save_figure(figure, tmp_path / "a", formats=("pdf",))

@@ -92,7 +92,7 @@ def test_a_sweep_is_one_row_per_point_and_seed(tmp_path):
 
 def test_as_frame_without_pandas_names_the_extra(fig1_run, monkeypatch):
     monkeypatch.setitem(__import__("sys").modules, "pandas", None)
-    with pytest.raises(ImportError, match=r'lttb\[pandas\]'):
+    with pytest.raises(ImportError, match=r'lttb-snn\[pandas\]'):
         lttb.load_results(fig1_run, as_frame=True)
 
 
@@ -131,5 +131,5 @@ def test_neo_spike_trains(fig1_run):
 
 def test_neo_missing_names_the_extra(fig1_run, monkeypatch):
     monkeypatch.setitem(__import__("sys").modules, "neo", None)
-    with pytest.raises(ImportError, match=r'lttb\[neo\]'):
+    with pytest.raises(ImportError, match=r'lttb-snn\[neo\]'):
         lttb.neo_spike_trains(fig1_run)

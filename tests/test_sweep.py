@@ -150,7 +150,7 @@ def test_missing_dask_names_the_extra(tmp_path, monkeypatch, capsys):
     assert main(["sweep", "fig1", "--grid", "N=40,60", *SHORT_ARGS, "--out", str(out),
                  "--scheduler", "local:2"]) == 2
     assert DASK_EXTRA_HINT in capsys.readouterr().err
-    assert DASK_EXTRA_HINT == 'pip install "lttb[dask]"'
+    assert DASK_EXTRA_HINT == 'pip install "lttb-snn[dask]"'
     assert not out.exists()
 
 

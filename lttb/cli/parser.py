@@ -9,6 +9,7 @@ compiled engine.
 from __future__ import annotations
 
 import argparse
+import sys
 
 from .._version import __version__
 from ..experiments.catalog import Experiment, experiments, names
@@ -24,12 +25,41 @@ SWEEP = "sweep"
 DEFAULT_RETRIES = 2
 
 
+#: What ``--version`` prints after the version: how to cite (CITATION.cff says the same).
+CITATION = (
+    "Please cite the paper that introduced the model:\n"
+    "  C. Capone, C. Lupo, P. Muratore, P. S. Paolucci, \"Burst-dependent plasticity and\n"
+    "  dendritic amplification support target-based learning and hierarchical imitation\n"
+    "  learning\", Proceedings of the 39th International Conference on Machine Learning\n"
+    "  (ICML 2022), PMLR 162. arXiv:2201.11717.\n"
+    "BibTeX and the package's own citation metadata: CITATION.cff in the source\n"
+    "distribution and the documentation's \"Citing and licences\" page."
+)
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: the version, then how to cite, printed verbatim.
+
+    argparse's own version action re-wraps its text into one paragraph.
+    """
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS,
+                 help="show the version and how to cite, then exit"):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        # On standard output, as argparse prints a version.
+        parser._print_message(f"{PROG} {__version__} (distribution lttb-snn)\n\n{CITATION}\n",
+                              sys.stdout)
+        parser.exit()
+
+
 def _add_executor_options(parser: argparse.ArgumentParser, unit: str) -> None:
     """``--scheduler`` and ``--retries``: where the tasks run, and how often a lost one reruns."""
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help=f"run the {unit}s with Dask: tcp://host:8786 joins a running "
                              f"scheduler, local:N starts a local cluster of N single-threaded "
-                             f"worker processes (needs: pip install \"lttb[dask]\")")
+                             f"worker processes (needs: pip install \"lttb-snn[dask]\")")
     parser.add_argument("--retries", type=non_negative_int, default=DEFAULT_RETRIES,
                         metavar="R",
                         help=f"extra attempts of a {unit} whose local worker died, or that "
@@ -145,7 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "dendritic amplification support target-based learning and hierarchical "
                     "imitation learning' (ICML 2022, arXiv:2201.11717).",
     )
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for spec in experiments().values():
         _add_figure_parser(subparsers, spec)

@@ -24,6 +24,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from .._version import __version__
 from ..artifacts import write_bytes_atomic
 
 __all__ = [
@@ -189,6 +190,10 @@ def _eps_header(data: bytes, name: str | None, date: _dt.datetime | None) -> byt
     return b"\n".join(lines[:1] + extra + lines[1:]) + sep + rest
 
 
+#: The creator every figure file names: which lttb (and matplotlib) drew it.
+CREATOR = f"lttb {__version__} (matplotlib {matplotlib.__version__})"
+
+
 def render(figure: Figure, formats: Iterable[str] = FORMATS, name: str | None = None,
            created: str | None = None) -> dict[str, bytes]:
     """A figure's file contents in every format (PNG at :data:`PNG_DPI`).
@@ -206,6 +211,10 @@ def render(figure: Figure, formats: Iterable[str] = FORMATS, name: str | None = 
         neither is known).  Drawing the same data again gives identical
         files in every format.
 
+    Every file names the lttb version that drew it (:data:`CREATOR`): PDF
+    and EPS files as their creator, PNG files in their ``Software`` text
+    field.
+
     Returns
     -------
     dict
@@ -218,8 +227,9 @@ def render(figure: Figure, formats: Iterable[str] = FORMATS, name: str | None = 
             options: dict[str, Any] = {"format": fmt}
             if fmt == "png":
                 options["dpi"] = PNG_DPI
+                options["metadata"] = {"Software": CREATOR}
             else:
-                options["metadata"] = {"CreationDate": date}
+                options["metadata"] = {"CreationDate": date, "Creator": CREATOR}
             buffer = io.BytesIO()
             figure.savefig(buffer, **options)
             data = buffer.getvalue()

@@ -19,7 +19,7 @@ system with the machine that runs the command.
   ``distributed.scheduler.allowed-failures``, 3 by default); ``retries`` is
   passed to :meth:`distributed.Client.submit` for tasks that raise.
 
-Dask is optional (``pip install "lttb[dask]"``); :func:`make_backend` raises
+Dask is optional (``pip install "lttb-snn[dask]"``); :func:`make_backend` raises
 :class:`BackendUnavailable` naming the extra when it is missing.
 """
 
@@ -66,7 +66,7 @@ __all__ = [
 ]
 
 #: How to get the optional Dask dependency.
-DASK_EXTRA_HINT = 'pip install "lttb[dask]"'
+DASK_EXTRA_HINT = 'pip install "lttb-snn[dask]"'
 #: Start method of local worker processes: the same behaviour on every OS,
 #: and no state inherited from the parent.
 START_METHOD = "spawn"
