@@ -265,3 +265,27 @@ def test_tasks_of_a_seed_never_run_side_by_side():
     assert list(seed_chunks(tasks, 1))[:4] == [("apical", 0), ("basal", 0), ("apical", 1),
                                                ("basal", 1)]
     assert sorted(seed_chunks(tasks, 8)) == sorted(tasks)
+
+
+def test_the_notebooks_apical_setting_is_a_variant_of_its_own(run_dir, tmp_path):
+    """apical_recurrent: apical context, basal read-out and plasticity; not in 'both'."""
+    out = tmp_path / "notebook"
+    assert main([*SMOKE, "--seed-list", "0", "--out", str(out), "--variant",
+                 "apical_recurrent", "--epochs", "1", "--no-figures"]) == 0
+    artifact = A.read_artifact(out / "apical_recurrent" / "seed-0000.json")
+    low = artifact["config"]["low"]
+    assert artifact["variant"] == "apical_recurrent"
+    assert (low["readout"], low["eta"], low["sigma_apical_cont"], low["sigma_basal_cont"],
+            low["sigma_targ"]) == ("recurrent", 0.5, 50.0, 0.0, 0.0)
+    # Same seed, same draws: the high network is the apical run's.
+    apical = A.read_artifact(run_dir / "apical" / "seed-0000.json")
+    assert artifact["ERRORS_high"][0] == apical["ERRORS_high"][0]
+    assert not (run_dir / "apical_recurrent").exists()  # 'both' is apical and basal
+    # Drawn beside the published variants, in a colour of its own.
+    import shutil
+    for variant in ("apical", "basal"):
+        shutil.copytree(run_dir / variant, out / variant)
+    assert main(["replot", str(out), "--jobs", "1", "--quiet"]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert sorted(summary["fig3"]["variants"]) == ["apical", "apical_recurrent", "basal"]
+    assert (out / "figures" / "fig3_reward.png").is_file()

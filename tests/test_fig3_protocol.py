@@ -32,7 +32,8 @@ def test_presets_and_variants():
     assert basal["low"]["sigma_basal_cont"] == 50.0 and basal["low"]["sigma_apical_cont"] == 0.0
     assert (basal["low"]["N"], basal["low"]["Ne"], basal["low"]["Ni"]) == (100, 80, 20)
     assert basal["high"]["eta_bias"] == 0.0002 and basal["high"]["pin"] is False
-    assert set(VARIANT_LOW) == {"apical", "basal"} and set(PRESETS) >= {"published", "smoke"}
+    assert set(VARIANT_LOW) == {"apical", "basal", "apical_recurrent"}
+    assert set(PRESETS) >= {"published", "smoke"}
     assert validate_fig3_config(basal) == basal
 
 

@@ -39,7 +39,9 @@ def load_variants(args: argparse.Namespace, spec: Experiment) -> dict[str, dict[
     config = spec.config
     overrides = overrides_of(args, config)
     choices = list(spec.variants["choices"])
-    chosen = choices if args.variant not in choices else [args.variant]
+    # The word for "all" (fig3's "both") runs the figure's group of variants.
+    group = list(spec.variants.get("group", choices))
+    chosen = group if args.variant not in choices else [args.variant]
     # --config names a preset of the figure's own (e.g. fig3's "reduced") or a file.
     source: Any = args.config if args.config is not None else spec.preset
     out: dict[str, dict[str, Any]] = {}

@@ -64,13 +64,14 @@ def _variant_grid(spec, grid: dict[str, list[Any]], overrides: dict[str, Any]
     """The grid of a figure with task variants: ``variant`` first, every variant by default.
 
     ``--grid variant=apical`` (or ``--set variant=apical``) picks variants;
-    without either, every grid point is run for each variant, as the
-    figure's own command does.
+    without either, every grid point is run for each variant of the
+    figure's default group (Figure 3: apical and basal), as its own command
+    does.
     """
     choices = list(spec.variants["choices"])
     if "variant" in overrides and "variant" not in grid:
         grid = {"variant": [overrides.pop("variant")], **grid}
-    chosen = grid.pop("variant", choices)
+    chosen = grid.pop("variant", list(spec.variants.get("group", choices)))
     wrong = [v for v in chosen if v not in choices]
     if wrong:
         raise ConfigError([("variant", f"must be one of {', '.join(choices)} "

@@ -22,10 +22,14 @@ SUMMARY = "Figure 3: hierarchical imitation learning, context on the apical vs b
 #: runs one task per (variant, seed); the artifacts of a variant go to its
 #: own folder of the output (``apical/seed-0000.json``).
 VARIANTS = {
-    "choices": ("apical", "basal"),
+    "choices": ("apical", "basal", "apical_recurrent"),
     "all": "both",
+    "group": ("apical", "basal"),
     "help": "apical: the low network's context on the apical dendrite (target-burst "
-            "read-out, no recurrent plasticity), basal: on the soma (recurrent read-out)",
+            "read-out, no recurrent plasticity), basal: on the soma (recurrent read-out), "
+            "apical_recurrent: the apical context with the basal read-out and plasticity "
+            "(the authors' committed notebook, not their published data); both: apical "
+            "and basal",
 }
 
 #: The figure's own configuration (nested, dotted keys; not Figure 1's kind).

@@ -48,7 +48,9 @@ from ...config import (ConfigError, derive_sizes, load_config, parse_override,
                        validate_config)
 from ..._resources import read_schema
 
-__all__ = ["SCHEMA_NAME", "SECTIONS", "NETWORKS", "VARIANTS", "VARIANT_LOW", "PRESETS",
+__all__ = ["SCHEMA_NAME", "SECTIONS", "NETWORKS", "VARIANTS", "PUBLISHED_VARIANTS",
+           "CONTEXT_COMPARTMENT",
+           "VARIANT_LOW", "PRESETS",
            "UNUSED_NETWORK_KEYS", "load_fig3_config", "validate_fig3_config",
            "parse_dotted", "flatten", "schedule_of", "OPTION_KEYS", "parse_key", "load",
            "sizing", "task_cost"]
@@ -59,7 +61,11 @@ SECTIONS = ("env", "task", "schedule")
 #: Sections that are network configurations.
 NETWORKS = ("low", "high")
 #: The variants of the joint protocol, in the order runs are planned.
-VARIANTS = ("apical", "basal")
+VARIANTS = ("apical", "basal", "apical_recurrent")
+#: The variants of the published data (``--variant both``).
+PUBLISHED_VARIANTS = ("apical", "basal")
+#: Where each variant's low network receives its context.
+CONTEXT_COMPARTMENT = {"apical": "apical", "basal": "basal", "apical_recurrent": "apical"}
 
 #: Low-network keys of each variant (FIG3.md section 0 and 3.1): the settings
 #: that made the published data.
@@ -68,6 +74,11 @@ VARIANT_LOW: dict[str, dict[str, Any]] = {
                "eta": 0.0, "readout": "target"},
     "basal": {"sigma_targ": 100.0, "sigma_apical_cont": 0.0, "sigma_basal_cont": 50.0,
               "eta": 0.5, "readout": "recurrent"},
+    # Not the published data: the authors' committed notebook, whose last
+    # edit gave the apical run the basal read-out and recurrent plasticity
+    # (FIG3.md section 0); the target gain stays the apical one.
+    "apical_recurrent": {"sigma_targ": 0.0, "sigma_apical_cont": 50.0, "sigma_basal_cont": 0.0,
+                         "eta": 0.5, "readout": "recurrent"},
 }
 
 #: Network keys of Figure 1's schedule that Figure 3 does not use.

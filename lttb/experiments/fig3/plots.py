@@ -23,8 +23,9 @@ from .results import VARIANTS
 __all__ = ["plot_reward", "plot_all", "plot_trajectory", "plot_outputs", "VARIANT_COLOURS",
            "SEED_PLOTS", "ACROSS_PLOTS"]
 
-#: Apical blue (C0), basal orange (C1), as the authors draw them.
-VARIANT_COLOURS = {"apical": "C0", "basal": "C1"}
+#: Apical blue (C0), basal orange (C1), as the authors draw them; the
+#: notebook's apical setting green.
+VARIANT_COLOURS = {"apical": "C0", "basal": "C1", "apical_recurrent": "C2"}
 #: The two outputs of each network: magenta and green, as the authors draw them.
 OUTPUT_PAIR = ("magenta", "green")
 

@@ -35,7 +35,7 @@ from ...artifacts import write_bytes_atomic
 from ...model import EnvParams, Example, Network, closed_loop, one_hot_contexts
 from ...model.environment import expert, high_targets, positions_from_angles
 from ...model.state import draw_initial_state
-from .config import schedule_of, validate_fig3_config
+from .config import CONTEXT_COMPARTMENT, schedule_of, validate_fig3_config
 
 __all__ = ["run", "check_config", "draw_training_set", "draw_networks", "env_params",
            "make_examples", "evaluate", "STREAMS", "CHECKPOINT_VERSION", "write_checkpoint",
@@ -105,7 +105,8 @@ def draw_networks(cfg: Mapping[str, Any], low_rng: np.random.Generator,
     """Initial states of the low and the high network (MODEL.md section 2, FIG3.md 3.2).
 
     The low network's context weights act on the variant's compartment
-    (apical-distal for ``apical``, soma for ``basal``), masked into halves;
+    (apical-distal for ``apical`` and ``apical_recurrent``, soma for
+    ``basal``), masked into halves;
     the high network's are zero.
 
     Returns
@@ -116,7 +117,8 @@ def draw_networks(cfg: Mapping[str, Any], low_rng: np.random.Generator,
     keep = ("J", "w", "j_in", "j_targ", "Jout", "Bias", "j_basal_cont", "j_apical_cont")
     low = draw_initial_state(cfg["low"], low_rng)
     high = draw_initial_state(cfg["high"], high_rng)
-    low = _mask_contexts({k: low[k] for k in keep}, cfg["low"], cfg["variant"])
+    low = _mask_contexts({k: low[k] for k in keep}, cfg["low"],
+                         CONTEXT_COMPARTMENT[cfg["variant"]])
     high = _mask_contexts({k: high[k] for k in keep}, cfg["high"], None)
     return low, high
 

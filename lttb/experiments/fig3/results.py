@@ -183,12 +183,13 @@ def report(summary: Mapping[str, Any]) -> list[str]:
 
     for variant, entry in block["variants"].items():
         n = len(entry["seeds"])
+        paper = block["paper"].get(variant)  # none for the notebook's setting
+        paper = "" if paper is None else f" (paper {paper['R_mean']:.2f} over the last epochs)"
         lines.append(f"{variant} ({n} seed{'s' if n != 1 else ''}): final reward "
                      f"{text(entry['final']['R_mean'])}, last {block['last_epochs']} epochs "
                      f"{text(entry['last_epochs']['R_mean'])}; button "
                      f"{text(entry['last_epochs']['button_rate'])}, button + food "
-                     f"{text(entry['last_epochs']['food_rate'])} (paper "
-                     f"{block['paper'][variant]['R_mean']:.2f} over the last epochs)")
+                     f"{text(entry['last_epochs']['food_rate'])}{paper}")
     difference = block["apical_minus_basal"]
     if difference is not None and difference["last_epochs"]["R_mean"] is not None:
         lines.append(f"apical - basal, last epochs: reward "
