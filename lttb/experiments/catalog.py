@@ -24,6 +24,8 @@ CATALOG: dict[str, str] = {
     "fig2": "lttb.experiments.fig2",
     "trajectory": "lttb.experiments.trajectory",
     "fig3": "lttb.experiments.fig3",
+    "si1": "lttb.experiments.si1",
+    "si2": "lttb.experiments.si2",
 }
 
 #: The figure whose results and plots an artifact of an unknown figure uses.

@@ -1,0 +1,3 @@
+"""The authors' published runs, per scan value (filled from their data files)."""
+
+PAPER: dict = {}
