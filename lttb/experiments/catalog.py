@@ -73,8 +73,10 @@ class Experiment:
         """The figure's task variants, or empty.
 
         ``VARIANTS`` of the package: ``choices`` (variant names),
-        ``all`` (the word that selects every variant, the default) and
-        ``help``.  The command then takes ``--variant`` and runs one task per
+        ``all`` (the word that selects every variant, the default),
+        ``help`` and optionally ``seeds`` (variant -> its default number of
+        runs, e.g. fewer at the largest network of a scan).  The command
+        then takes ``--variant`` and runs one task per
         (variant, seed), each variant's artifacts in a folder of its name;
         the configuration module (:attr:`config`) builds each variant's
         configuration (see :mod:`lttb.experiments.fig3`).

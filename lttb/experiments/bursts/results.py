@@ -13,13 +13,16 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from ...config import schedule_of as _flat_schedule
 from ...config import validate_config as _validate_flat
 from ...stats import finite_or_none, mean_sd
 from .scan import parse_variant, variant_name
 
-__all__ = ["RESULT_KEYS", "CURVES", "COUNTS", "FINAL_INDEX", "validate_config", "schedule_of",
-           "task_cost", "problems", "final_values", "summarize", "report", "sem"]
+__all__ = ["RESULT_KEYS", "CURVES", "COUNTS", "FINAL_INDEX", "SMOOTHING", "validate_config",
+           "schedule_of", "task_cost", "problems", "final_values", "summarize", "report", "sem",
+           "smooth", "smoothed_sqrt", "curve_band", "group_by_variant"]
 
 #: The keys of the protocol's result an artifact keeps, in order.
 RESULT_KEYS = ("variant", "diverged_at", "self_dist_B", "self_dist_B_rec", "dist_B",
@@ -30,6 +33,8 @@ CURVES = ("self_dist_B", "self_dist_B_rec", "dist_B")
 COUNTS = ("number_B", "number_B_rec")
 #: The notebook's "final D(B*_n, B*_n-1)": the smoothed curve at array index -50.
 FINAL_INDEX = -50
+#: Width (s.d., in iterations) of the Gaussian that smooths every curve, as the notebook.
+SMOOTHING = 3.0
 
 
 def validate_config(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -163,3 +168,78 @@ def _fmt(stat: Mapping[str, Any], spec: str = ".3g") -> str:
         return "n/a"
     spread = "" if stat["sd"] is None else f" ± {stat['sd']:{spec}}"
     return f"{stat['mean']:{spec}}{spread}"
+
+
+# --------------------------------------------------------------------------- curves
+
+def smooth(values: Sequence[float], sigma: float = SMOOTHING) -> np.ndarray:
+    """Gaussian smoothing of a curve, as the supplementary notebook smooths them.
+
+    The kernel is a normalised Gaussian of s.d. `sigma` samples cut at 4 s.d.;
+    the ends are extended by reflection about the edge (``d c b a | a b c d``),
+    which is SciPy's ``gaussian_filter1d`` default, written here in NumPy.
+
+    Parameters
+    ----------
+    values : sequence of float
+    sigma : float
+        > 0, in samples.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same length as `values`.
+    """
+    x = np.asarray(values, dtype=np.float64)
+    radius = int(4.0 * sigma + 0.5)
+    offsets = np.arange(-radius, radius + 1)
+    kernel = np.exp(-0.5 * (offsets / sigma) ** 2)
+    kernel /= kernel.sum()
+    if x.size == 0:
+        return x
+    # NumPy's "symmetric" padding is SciPy's "reflect" (repeated for short curves).
+    padded = np.pad(x, radius, mode="symmetric")
+    return np.convolve(padded, kernel, mode="valid")
+
+
+def smoothed_sqrt(artifact: Mapping[str, Any], name: str, skip_first: bool) -> np.ndarray:
+    """One run's smoothed square-root curve (``sqrt(D)``, then :func:`smooth`).
+
+    `skip_first` drops iteration 1 (the notebook plots ``self_dist_B[1:]``:
+    the first compares with the warm-up trial).  Missing values are NaN.
+    """
+    raw = np.array([np.nan if v is None else v for v in artifact[name]], dtype=np.float64)
+    if skip_first:
+        raw = raw[1:]
+    return smooth(np.sqrt(raw))
+
+
+def curve_band(group: Sequence[Mapping[str, Any]], name: str, skip_first: bool
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean and SEM over runs of their smoothed square-root curves.
+
+    Runs of different lengths (one that diverged) are cut to the shortest.
+
+    Returns
+    -------
+    iterations, mean, sem : numpy.ndarray
+        Iteration numbers (from 2 with `skip_first`, else 1), the mean curve
+        and its standard error (s.d. / sqrt(n), ddof 0, as the notebook).
+    """
+    curves = [smoothed_sqrt(a, name, skip_first) for a in group]
+    width = min(c.size for c in curves)
+    stack = np.array([c[:width] for c in curves])
+    mean = stack.mean(axis=0)
+    sem_ = stack.std(axis=0) / np.sqrt(stack.shape[0])
+    first = 2 if skip_first else 1
+    return np.arange(first, first + width), mean, sem_
+
+
+def group_by_variant(artifacts: Iterable[Mapping[str, Any]], key: str
+                     ) -> list[tuple[Any, list[Mapping[str, Any]]]]:
+    """``(scan value, its artifacts)`` sorted by value (the artifacts by seed)."""
+    groups: dict[str, list] = {}
+    for artifact in artifacts:
+        groups.setdefault(artifact["variant"], []).append(artifact)
+    return [(parse_variant(v, key), sorted(groups[v], key=lambda a: a["seed"]))
+            for v in sorted(groups, key=lambda name: parse_variant(name, key))]
