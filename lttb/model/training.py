@@ -228,12 +228,15 @@ def run_schedule(cfg: Mapping[str, Any], seed: int, progress: Progress | None = 
     diverged_at: int | None = None
     curves: dict[str, list] = {key: [] for key in BURST_CURVES}
     last_bursts: dict[str, Any] = {}
+    # Passed only when asked for, so that a network_cls written before burst
+    # tracking keeps working.
+    tracking = {"bursts": True} if bursts else {}
     if bursts:
         # The reference of the first iteration's self-distances.
         net.run_trial(0, apical_factor=1.0, bursts=True)
     for _epoch in range(schedule["epochs"]):
         for _ in range(schedule["iters_per_epoch"]):
-            net.train_iteration(eta, eta_out, eta_bias, bursts=bursts)
+            net.train_iteration(eta, eta_out, eta_bias, **tracking)
             iteration += 1
             if bursts:
                 last_bursts = net.burst_metrics()
