@@ -28,6 +28,8 @@ def run_trial(
     rec_wind: _I8,
     Y_out: _F64,
     stats: _F64,
+    bursts_prev: npt.NDArray[np.int8] | None = ...,
+    burst_stats: _F64 | None = ...,
 ) -> None: ...
 def observe(
     env_params: dict[str, float | int], button: _F64, food: _F64, pos: _F64, obs: _F64

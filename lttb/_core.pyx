@@ -203,6 +203,12 @@ cdef struct Trial:
     int* spk_part
     int* n_spk_part
     double* row_updates
+    # Burst metrics (SI.md section 3), when asked for: the previous tracked
+    # trial's binary bursts B and B_rec (2 x T x N int8, bin-major), which
+    # the trial compares with its own and then overwrites, and per neuron
+    # BURST_ACC accumulators (see _track_bursts).  NULL when not tracked.
+    signed char* bprev
+    double* bacc
 
 
 cdef inline int _split(int n, int q, int nt) noexcept nogil:
@@ -233,6 +239,7 @@ cdef enum:
     N_FULL_VECTORS = 5
     V_SUM_D = 19   # the own vectors that run_trial sums at the end
     V_SUM_D2 = 20
+    BURST_ACC = 8  # per neuron: e_B, e_Brec, their sums and sums of squares, # B, # B_rec
 
 
 cdef inline size_t _round8(size_t n) noexcept nogil:
@@ -294,6 +301,34 @@ cdef inline bint _row_changed(const double* M, int k, int n) noexcept nogil:
         if M[<Py_ssize_t> k * n + m] != M[<Py_ssize_t> (k - 1) * n + m]:
             return True
     return False
+
+
+cdef inline void _track_bursts(Trial* tr, int r0, int n_own, int k, const double* dist,
+                               const double* prox, const double* wsoma) noexcept nogil:
+    # The bursts of bin k+1 of neurons r0 .. r0+n_own-1 against the previous
+    # tracked trial's.  B_filt is a linear filter of B started from 0, so
+    # B_filt - B_filt_prev is the same filter applied to B - B_prev: it is
+    # run here (e_B, e_Brec), and its sum and sum of squares accumulated for
+    # the population variance, without keeping any N x T trace.
+    cdef int N = tr.N, i
+    cdef Py_ssize_t idx, TN = <Py_ssize_t> tr.T * N
+    cdef double b, br, bst = tr.c.bst, one_bst = tr.c.one_bst
+    cdef double* acc
+    for i in range(n_own):
+        idx = <Py_ssize_t> (k + 1) * N + r0 + i
+        acc = tr.bacc + <Py_ssize_t> BURST_ACC * (r0 + i)
+        b = wsoma[i] * dist[i]      # target burst B[k+1]
+        br = wsoma[i] * prox[i]     # predicted burst B_rec[k+1]
+        acc[0] = bst * acc[0] + one_bst * (b - <double> tr.bprev[idx])
+        acc[1] = bst * acc[1] + one_bst * (br - <double> tr.bprev[TN + idx])
+        acc[2] = acc[2] + acc[0]
+        acc[3] = acc[3] + acc[0] * acc[0]
+        acc[4] = acc[4] + acc[1]
+        acc[5] = acc[5] + acc[1] * acc[1]
+        acc[6] = acc[6] + b
+        acc[7] = acc[7] + br
+        tr.bprev[idx] = <signed char> b
+        tr.bprev[TN + idx] = <signed char> br
 
 
 cdef void _run(Trial* tr, int tid, int nt, bint begin, int t0, int t1) noexcept nogil:
@@ -502,6 +537,8 @@ cdef void _run(Trial* tr, int tid, int nt, bint begin, int t0, int t1) noexcept 
             for i in range(n_own):
                 rec_soma[<Py_ssize_t> (k + 1) * N + r0 + i] = <signed char> soma[i]
                 rec_wind[<Py_ssize_t> (k + 1) * N + r0 + i] = <signed char> Sw[i]
+        if tr.bprev != NULL:
+            _track_bursts(tr, r0, n_own, k, dist, prox, wsoma)
 
         lttb_team_barrier(team, nt)
         # All spikes of the bin, in ascending order (the order in which a
@@ -734,6 +771,8 @@ cdef int _prepare(Trial* trp, dict params,
     trp.rec_soma = &rec_soma[0, 0] if record else NULL
     trp.rec_wind = &rec_wind[0, 0] if record else NULL
     trp.Y = &Y_out[0, 0]
+    trp.bprev = NULL
+    trp.bacc = NULL
 
     trp.c.a = p.a
     trp.c.one_a = 1.0 - p.a
@@ -779,7 +818,9 @@ def run_trial(dict params,
               signed char[:, ::1] rec_soma,
               signed char[:, ::1] rec_wind,
               double[:, ::1] Y_out,
-              double[::1] stats):
+              double[::1] stats,
+              signed char[:, :, ::1] bursts_prev=None,
+              double[::1] burst_stats=None):
     """Integrate one trial in place.
 
     Parameters
@@ -826,12 +867,35 @@ def run_trial(dict params,
         Receives the sum and the sum of squares of ``B_filt_rec - B_filt``
         over the trial (for the inner error) and, given a third element, the
         number of plastic row updates (a measure of the work done).
+    bursts_prev : (2, T, N) int8, optional
+        Track the bursts (SI.md section 3): on entry the binary target and
+        predicted bursts ``B`` and ``B_rec`` of the previous tracked trial
+        (bin-major; zeros for none), on return this trial's.  The sums of
+        ``stats`` are then computed in a test trial too.
+    burst_stats : (6,) float64, optional
+        With `bursts_prev`: receives the sum and the sum of squares of
+        ``B_filt - B_filt_prev`` over the trial, the same of ``B_filt_rec -
+        B_filt_rec_prev``, and the numbers of (neuron, bin) pairs with a
+        target burst and with a predicted burst.
     """
     cdef Trial tr
     _prepare(&tr, params, J, wT, JT, Jout, Bias, j_in_T, inputs_T, j_targ_T, y_T,
              j_apical_cont_T, j_basal_cont_T, cont_T, rec_soma, rec_wind, Y_out)
     if stats.shape[0] < 2:
         raise ValueError("stats must hold 2 values")
+    cdef bint track = bursts_prev is not None
+    cdef double* bacc = NULL
+    cdef int b
+    if track:
+        if (burst_stats is None or burst_stats.shape[0] < 6 or bursts_prev.shape[0] != 2
+                or bursts_prev.shape[1] != tr.T or bursts_prev.shape[2] != tr.N):
+            raise ValueError("bursts_prev must be 2 x T x N and burst_stats hold 6 values")
+        bacc = <double*> calloc(<size_t> BURST_ACC * tr.N, sizeof(double))
+        if bacc == NULL:
+            raise MemoryError()
+        tr.bprev = &bursts_prev[0, 0, 0]
+        tr.bacc = bacc
+        tr.c.stats = 1  # D(B*, B) of every tracked trial, not only training ones
     cdef Params p = tr.p
     cdef int N = tr.N, Ne = tr.Ne, i, j
     cdef bint learn_J = tr.learn_J
@@ -870,12 +934,21 @@ def run_trial(dict params,
         if status == -1:
             status = _run_team(&tr, 1, stats3)
     if status == 0:
+        free(bacc)
         raise MemoryError()
 
     stats[0] = stats3[0]
     stats[1] = stats3[1]
     if stats.shape[0] > 2:
         stats[2] = stats3[2]
+    if track:
+        # summed over neurons in ascending order, as the other statistics
+        for b in range(6):
+            burst_stats[b] = 0.0
+        for i in range(N):
+            for b in range(6):
+                burst_stats[b] = burst_stats[b] + bacc[<Py_ssize_t> BURST_ACC * i + 2 + b]
+        free(bacc)
 
 
 

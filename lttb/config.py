@@ -558,7 +558,7 @@ def schedule_of(cfg: Mapping[str, Any]) -> dict[str, Any]:
         ``epochs``, ``iters_per_epoch``, ``test_every``, ``lr_decay`` (from
         the configuration), ``n_iterations`` (their product) and ``n_tests``
         (short tests: one after every ``test_every``-th iteration, counted
-        over the whole run).
+        over the whole run; none when ``test_every`` is 0).
     """
     epochs = int(cfg["epochs"])
     per_epoch = int(cfg["iters_per_epoch"])
@@ -570,7 +570,7 @@ def schedule_of(cfg: Mapping[str, Any]) -> dict[str, Any]:
         "test_every": every,
         "lr_decay": float(cfg["lr_decay"]),
         "n_iterations": total,
-        "n_tests": total // every,
+        "n_tests": total // every if every > 0 else 0,
     }
 
 

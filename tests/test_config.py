@@ -117,7 +117,7 @@ def test_read_schema_unknown_name():
 # --------------------------------------------------------------------------- presets
 
 def test_list_presets():
-    assert list_presets() == ["fig1", "fig2", "trajectory"]
+    assert list_presets() == ["fig1", "fig2", "si1", "si2", "trajectory"]
 
 
 @pytest.mark.parametrize("name", ["fig1", "fig2", "trajectory"])
@@ -201,7 +201,7 @@ RULES = [
     ("pin", "true", "must be a boolean"),
     ("epochs", 0, ">= 1"),
     ("iters_per_epoch", 0, ">= 1"),
-    ("test_every", 0, ">= 1"),
+    ("test_every", -1, ">= 0"),
     ("lr_decay", 0, "> 0"),
     ("turnoff_bin", -1, ">= 0"),
     ("turnoff_margin", -1, ">= 0"),

@@ -22,7 +22,7 @@ from .datafiles import check_sizes, read_data_files
 from .execute import check_scheduler, execute, open_backend, resume_plan
 from .report import finish
 
-__all__ = ["run_figure", "load_variants"]
+__all__ = ["run_figure", "load_variants", "seeds_per_variant"]
 
 
 def load_variants(args: argparse.Namespace, spec: Experiment) -> dict[str, dict[str, Any]]:
@@ -55,6 +55,20 @@ def load_variants(args: argparse.Namespace, spec: Experiment) -> dict[str, dict[
     return out
 
 
+def seeds_per_variant(args: argparse.Namespace, spec: Experiment,
+                      chosen: list[str]) -> dict[str, list[int]] | None:
+    """Each variant's own default seeds, or ``None`` when every variant runs the same.
+
+    A figure whose ``VARIANTS`` give ``seeds`` (variant -> number of runs, as
+    published: the SI scans) runs seeds ``0 .. n-1`` of each variant unless
+    ``--seeds`` or ``--seed-list`` is given, which then apply to every variant.
+    """
+    defaults = spec.variants.get("seeds")
+    if not defaults or args.seeds is not None or args.seed_list is not None:
+        return None
+    return {name: list(range(int(defaults[name]))) for name in chosen}
+
+
 def run_figure(args: argparse.Namespace) -> int:
     """Run ``lttb-reproduce FIGURE`` (``args.figure`` is its catalog entry).
 
@@ -71,13 +85,17 @@ def run_figure(args: argparse.Namespace) -> int:
     spec: Experiment = args.figure
     # Data files first: their sizes are part of the configuration.
     data, sizes = read_data_files(args, spec)
+    variant_seeds = None
     if spec.variants:
         variants = load_variants(args, spec)
         cfg = None
         check_scheduler(args)
         largest = max((spec.config.sizing(c) for c in variants.values()),
                       key=lambda c: (c["N"], c["T"]))
-        check_memory(args, count_seeds(args) * len(variants), largest, unit="tasks")
+        variant_seeds = seeds_per_variant(args, spec, list(variants))
+        n_tasks = (sum(len(s) for s in variant_seeds.values()) if variant_seeds
+                   else count_seeds(args) * len(variants))
+        check_memory(args, n_tasks, largest, unit="tasks")
     else:
         variants = None
         check_sizes(overrides_of(args), sizes, args, spec)
@@ -87,7 +105,8 @@ def run_figure(args: argparse.Namespace) -> int:
     seeds = seeds_of(args)
     out = out_dir(args.out, DEFAULT_RESULTS / spec.name)
     check_writable_dir(out, "--out")
-    plan = plan_figure(spec.name, cfg, seeds, data=data, variants=variants)
+    plan = plan_figure(spec.name, cfg, seeds, data=data, variants=variants,
+                       variant_seeds=variant_seeds)
     skip = resume_plan(plan, out, args)
 
     openmp = openmp_enabled()

@@ -83,8 +83,15 @@ def _add_figure_parser(subparsers, spec: Experiment) -> None:
                     f"figures/ in --out.",
     )
     which = parser.add_mutually_exclusive_group()
+    published = spec.variants.get("seeds")
+    if published:
+        runs = ", ".join(f"{count} at {name}" for name, count in published.items())
+        default = f"per variant, as published: {runs}"
+    else:
+        default = str(DEFAULT_SEEDS)
+    every = " of every variant" if spec.variants else ""
     which.add_argument("--seeds", type=positive_int, metavar="N",
-                       help=f"run seeds 0..N-1 (default {DEFAULT_SEEDS})")
+                       help=f"run seeds 0..N-1{every} (default {default})")
     which.add_argument("--seed-list", type=seed_list, metavar="LIST",
                        help="run these seeds, comma-separated, e.g. 3,7")
     parser.add_argument("--jobs", type=positive_int, metavar="J",

@@ -1,6 +1,7 @@
 """The experiments: one folder per figure of the paper, and the catalog.
 
-Each folder (``fig1/``, ``fig2/``, ``trajectory/``) holds
+Each folder (``fig1/``, ``fig2/``, ``trajectory/``, ``fig3/``, ``si1/``,
+``si2/``) holds
 
 - ``__init__.py``: the figure's one-line summary (``SUMMARY``), its preset's
   name (``PRESET``), and the data files it reads, if any (``DATA_FILES``);
@@ -12,6 +13,11 @@ Each folder (``fig1/``, ``fig2/``, ``trajectory/``) holds
   across-seed summary (``summarize``), without the model;
 - ``plots.py``: the figures, drawn from artifacts alone
   (``SEED_PLOTS``, ``ACROSS_PLOTS``).
+
+Figure 3 and the supplementary scans S1, S2 also declare task variants
+(``VARIANTS``) and their own configuration module (``CONFIG``); S1 and S2
+share :mod:`lttb.experiments.bursts` (the scan as variants, the burst
+protocol, results and figures).
 
 :mod:`lttb.experiments.catalog` lists the folders; the command line,
 artifacts, replot and sweeps find every figure there.  A new figure is one

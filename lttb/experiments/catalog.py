@@ -24,6 +24,8 @@ CATALOG: dict[str, str] = {
     "fig2": "lttb.experiments.fig2",
     "trajectory": "lttb.experiments.trajectory",
     "fig3": "lttb.experiments.fig3",
+    "si1": "lttb.experiments.si1",
+    "si2": "lttb.experiments.si2",
 }
 
 #: The figure whose results and plots an artifact of an unknown figure uses.
@@ -72,8 +74,10 @@ class Experiment:
 
         ``VARIANTS`` of the package: ``choices`` (variant names),
         ``all`` (the word that selects the group of variants, the default),
-        ``group`` (the variants that word runs; every choice when absent)
-        and ``help``.  The command then takes ``--variant`` and runs one task per
+        ``group`` (the variants that word runs; every choice when absent),
+        ``help`` and optionally ``seeds`` (variant -> its default number of
+        runs, e.g. fewer at the largest network of a scan).  The command
+        then takes ``--variant`` and runs one task per
         (variant, seed), each variant's artifacts in a folder of its name;
         the configuration module (:attr:`config`) builds each variant's
         configuration (see :mod:`lttb.experiments.fig3`).

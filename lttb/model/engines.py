@@ -32,7 +32,7 @@ import numpy as np
 from .. import _core
 from ..config import THREADS_VARIABLE
 from .example import Example
-from .oracle import oracle_closed_loop, oracle_trial
+from .oracle import oracle_burst_metrics, oracle_closed_loop, oracle_trial
 from .rule import pin_weights
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "THREADS_VARIABLE",
     "Engine",
     "EngineTrial",
+    "BURST_METRICS",
     "CoreEngine",
     "OracleEngine",
     "make_engine",
@@ -115,6 +116,9 @@ class EngineTrial:
         Population variance of ``B_filt_rec - B_filt`` (training trials).
     row_updates : int
         Plastic row updates made (0 where an engine does not count them).
+    bursts : dict or None
+        The burst metrics of a trial run with ``bursts=True`` (see
+        :data:`BURST_METRICS`), else ``None``.
     """
 
     S_soma: np.ndarray | None
@@ -122,6 +126,16 @@ class EngineTrial:
     outputs: np.ndarray
     inner_error: float | None
     row_updates: int = 0
+    bursts: dict | None = None
+
+
+#: The burst metrics of a tracked trial n (SI.md section 3), D the population
+#: variance of all N x T entries of a difference: ``self_dist_B`` D(B*_n,
+#: B*_m) and ``self_dist_B_rec`` D(B_n, B_m), m the previous tracked trial on
+#: the same engine (``None`` for the first), ``dist_B`` D(B*_n, B_n) (B* the
+#: filtered target bursts, B the filtered predicted ones), ``number_B`` and
+#: ``number_B_rec`` the (neuron, bin) pairs with a target / predicted burst.
+BURST_METRICS = ("self_dist_B", "self_dist_B_rec", "dist_B", "number_B", "number_B_rec")
 
 
 class Engine:
@@ -148,7 +162,7 @@ class Engine:
 
     def trial(self, example: Example, apical_factor: float, plastic: bool, *,
               eta: float, eta_out: float, eta_bias: float, pin: bool, record: bool,
-              threads: int) -> EngineTrial:
+              threads: int, bursts: bool = False) -> EngineTrial:
         """Run one trial.
 
         Parameters
@@ -169,6 +183,10 @@ class Engine:
             Return the spike trains.
         threads : int
             Threads the trial may use; results must not depend on it.
+        bursts : bool
+            Track the bursts: compare this trial's with those of the
+            previous tracked trial of this engine and keep them for the
+            next (``EngineTrial.bursts``, :data:`BURST_METRICS`).
 
         Returns
         -------
@@ -244,6 +262,12 @@ def core_params(cfg: Mapping[str, Any], apical_factor: float, plastic: bool,
     }
 
 
+def _variance(total: float, squares: float, n: int) -> float:
+    # Population variance from a sum and a sum of squares over n entries;
+    # rounding may leave a tiny negative where it is 0.
+    return max(squares / n - (total / n) ** 2, 0.0)
+
+
 _EMPTY = np.empty((0, 0))
 _EMPTY.flags.writeable = False
 
@@ -277,6 +301,10 @@ class CoreEngine(Engine):
         self._J_T: np.ndarray | None = None  # J transposed, while J is unchanged
         self._J_zero = False
         self._pinned = False  # J known to satisfy the sign constraints
+        # The binary bursts of the last tracked trial (B, B_rec), bin-major,
+        # allocated by the first trial that tracks them.
+        self._bursts_prev: np.ndarray | None = None
+        self._burst_stats = np.zeros(6)
 
     def _fixed_J(self) -> tuple[np.ndarray, bool]:
         # J transposed and whether J is zero (then no transpose is needed:
@@ -288,7 +316,7 @@ class CoreEngine(Engine):
         return self._J_T, self._J_zero
 
     def trial(self, example, apical_factor, plastic, *, eta, eta_out, eta_bias, pin,
-              record, threads):
+              record, threads, bursts=False):
         s = self.state
         T = self.cfg["T"]
         learn_J = plastic and eta != 0.0
@@ -320,23 +348,41 @@ class CoreEngine(Engine):
         else:
             rec_soma = rec_wind = self._no_record
         Y, stats = self._Y, self._stats
+        tracked = {}
+        first = False
+        if bursts:
+            first = self._bursts_prev is None
+            if first:
+                self._bursts_prev = np.zeros((2, T, self.cfg["N"]), dtype=np.int8)
+            tracked = {"bursts_prev": self._bursts_prev, "burst_stats": self._burst_stats}
         _core.run_trial(
             params, s["J"], self._w_T, J_T, s["Jout"], s["Bias"], self._j_in_T,
             example.inputs_by_bin, self._j_targ_T, example.target_by_bin,
             self._j_apical_cont_T, self._j_basal_cont_T, example.context_by_bin,
-            rec_soma, rec_wind, Y, stats)
+            rec_soma, rec_wind, Y, stats, **tracked)
         inner = None
         updates = 0
+        n = self.cfg["N"] * T
         if plastic:
-            n = self.cfg["N"] * T
-            inner = max(stats[1] / n - (stats[0] / n) ** 2, 0.0)
+            inner = _variance(stats[0], stats[1], n)
             updates = int(stats[2])
+        metrics = None
+        if bursts:
+            b = self._burst_stats
+            metrics = {
+                "self_dist_B": None if first else float(_variance(b[0], b[1], n)),
+                "self_dist_B_rec": None if first else float(_variance(b[2], b[3], n)),
+                "dist_B": float(_variance(stats[0], stats[1], n)),
+                "number_B": int(b[4]),
+                "number_B_rec": int(b[5]),
+            }
         return EngineTrial(
             S_soma=rec_soma.T.copy() if record else None,
             S_wind=rec_wind.T.copy() if record else None,
             outputs=Y[1:T - 2].T.copy(),
             inner_error=inner,
             row_updates=updates,
+            bursts=metrics,
         )
 
 
@@ -386,12 +432,23 @@ class OracleEngine(Engine):
 
     name = "oracle"
 
+    def __init__(self, cfg: Mapping[str, Any], state: dict[str, np.ndarray]) -> None:
+        super().__init__(cfg, state)
+        self._previous: dict[str, np.ndarray] | None = None  # last tracked trial's traces
+
     def trial(self, example, apical_factor, plastic, *, eta, eta_out, eta_bias, pin,
-              record, threads):
+              record, threads, bursts=False):
+        traces: dict[str, np.ndarray] | None = {} if bursts else None
         S_soma, S_wind, outputs, inner = oracle_trial(
             self.cfg, self.state, None, apical_factor, plastic, example.context_trace,
-            eta, eta_out, eta_bias, pin, inputs=example.inputs, target=example.target)
-        return EngineTrial(S_soma=S_soma, S_wind=S_wind, outputs=outputs, inner_error=inner)
+            eta, eta_out, eta_bias, pin, inputs=example.inputs, target=example.target,
+            traces=traces)
+        metrics = None
+        if bursts:
+            metrics = oracle_burst_metrics(traces, self._previous)
+            self._previous = traces
+        return EngineTrial(S_soma=S_soma, S_wind=S_wind, outputs=outputs, inner_error=inner,
+                           bursts=metrics)
 
     def closed_loop(self, high, button, food, env, readout_lag, record):
         out = oracle_closed_loop(self.cfg, self.state, high.cfg, high.state,

@@ -96,6 +96,7 @@ class Network:
         self._s = state
         self._engine = make_engine(engine or self.default_engine, self.config, state)
         self._inner = math.nan
+        self._bursts: dict | None = None
         self.row_updates = 0
         self.threads = default_threads()
         # The examples of the network's own context trials, made on first use
@@ -285,10 +286,15 @@ class Network:
 
     # -- trials ----------------------------------------------------------------
     def _trial(self, example, context, apical_factor, plastic, eta=0.0, eta_out=0.0,
-               eta_bias=0.0, pin=True, record=True):
+               eta_bias=0.0, pin=True, record=True, bursts=False):
+        # bursts is passed only when asked for, so that an engine written
+        # before burst tracking keeps working for everything else.
+        extra = {"bursts": True} if bursts else {}
         done = self._engine.trial(example, apical_factor, plastic, eta=eta, eta_out=eta_out,
                                   eta_bias=eta_bias, pin=pin, record=record,
-                                  threads=self._threads)
+                                  threads=self._threads, **extra)
+        if bursts:
+            self._bursts = done.bursts
         if plastic:
             self._inner = done.inner_error
             self.row_updates = done.row_updates
@@ -340,7 +346,7 @@ class Network:
         return self._result(example, None, 1.0, done, True) if record else None
 
     def train_iteration(self, eta=None, eta_out=None, eta_bias=None, *, pin=None,
-                        record=False, examples=None):
+                        record=False, examples=None, bursts=False):
         """One training iteration: one plastic trial per context, or per example.
 
         Without `examples`, one trial per context of the network (MODEL.md
@@ -358,6 +364,8 @@ class Network:
             Return the last trial's :class:`TrialResult` with its spike trains.
         examples : sequence of Example, optional
             The trials of the iteration (:meth:`example`).
+        bursts : bool
+            Track the bursts of every trial (:meth:`burst_metrics`).
 
         Returns
         -------
@@ -375,7 +383,7 @@ class Network:
         for i, (example, context) in enumerate(items):
             keep = record and i == last
             done = self._trial(example, context, 1.0, True, eta, eta_out, eta_bias, pin,
-                               keep)
+                               keep, bursts)
             if keep:
                 return self._result(example, context, 1.0, done, True)
         return None
@@ -407,6 +415,25 @@ class Network:
             mse[i] = np.var(example.target[:, 1:T - 2] - done.outputs)
         return mse
 
+    def burst_metrics(self):
+        """The burst metrics of the last trial run with ``bursts=True`` (SI.md section 3).
+
+        D is the population variance of all N x T entries of a difference,
+        B* the filtered target bursts (``B_filt``), B the filtered predicted
+        bursts (``B_filt_rec``).
+
+        Returns
+        -------
+        dict or None
+            ``self_dist_B`` D(B*, B* of the previous tracked trial),
+            ``self_dist_B_rec`` the same for B (both ``None`` for the first
+            tracked trial), ``dist_B`` D(B*, B) (the inner error, in any
+            trial), ``number_B`` and ``number_B_rec`` ((neuron, bin) pairs
+            with a target, resp. predicted, burst); ``None`` before any
+            tracked trial.
+        """
+        return None if self._bursts is None else dict(self._bursts)
+
     def inner_error(self):
         """Population variance of ``B_filt_rec - B_filt`` in the last training trial.
 
@@ -415,7 +442,7 @@ class Network:
         return self._inner
 
     def run_trial(self, context=None, apical_factor=0.0, *, context_off_after=None,
-                  example=None, inputs=None, target=None, context_trace=None):
+                  example=None, inputs=None, target=None, context_trace=None, bursts=False):
         """Run one trial without plasticity and record it.
 
         Parameters
@@ -432,6 +459,10 @@ class Network:
         inputs, target, context_trace : array_like, optional
             Parts of an example given directly (see :meth:`example`): the
             rest comes from `context`.
+        bursts : bool
+            Track the trial's bursts (:meth:`burst_metrics`): e.g. the
+            warm-up trial, teacher on, that the first training trial is
+            compared with.
 
         Returns
         -------
@@ -449,7 +480,7 @@ class Network:
             example = self.example(context, inputs=inputs, target=target,
                                    context_trace=context_trace,
                                    context_off_after=context_off_after)
-        done = self._trial(example, context, apical_factor, False)
+        done = self._trial(example, context, apical_factor, False, bursts=bursts)
         return self._result(example, context, apical_factor, done, True)
 
     # -- saving and loading ------------------------------------------------------

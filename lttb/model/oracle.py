@@ -15,7 +15,8 @@ import math
 
 import numpy as np
 
-__all__ = ["oracle_trial", "oracle_closed_loop", "OracleState", "sigmoid", "outer_mse", "pin",
+__all__ = ["oracle_trial", "oracle_burst_metrics", "oracle_closed_loop", "OracleState",
+           "sigmoid", "outer_mse", "pin",
            "READOUTS"]
 
 
@@ -176,7 +177,7 @@ class OracleState:
 
 
 def oracle_trial(c, s, context, apical_factor, plastic, cont_trace, eta=0.0, eta_out=0.0,
-                 eta_bias=0.0, pin_weights=True, *, inputs=None, target=None):
+                 eta_bias=0.0, pin_weights=True, *, inputs=None, target=None, traces=None):
     """One trial of MODEL.md sections 4 and 5, as dense NumPy, in place.
 
     Parameters
@@ -204,6 +205,10 @@ def oracle_trial(c, s, context, apical_factor, plastic, cont_trace, eta=0.0, eta
         The trial's input sequence (default: the clock ``s["I_clock"]``).
     target : numpy.ndarray, shape (O, T), optional
         The trial's target (default: ``s["targets"][context]``).
+    traces : dict, optional
+        Filled with the trial's burst trains ``B``, ``B_rec`` and their
+        filtered traces ``B_filt``, ``B_filt_rec`` (N x T), for
+        :func:`oracle_burst_metrics`.
 
     Returns
     -------
@@ -254,7 +259,44 @@ def oracle_trial(c, s, context, apical_factor, plastic, cont_trace, eta=0.0, eta
             step(k)
         outputs = s["Jout"] @ readout[:, 1:T - 2] + s["Bias"][:, None]
 
+    if traces is not None:
+        traces.update(B=run.B, B_rec=run.B_rec, B_filt=run.B_filt, B_filt_rec=run.B_filt_rec)
     return run.S_soma.astype(np.int8), run.S_wind.astype(np.int8), outputs, inner_error
+
+
+def oracle_burst_metrics(current, previous=None):
+    """The burst metrics of SI.md section 3, from the traces of two trials.
+
+    ``D(X, Y)`` is the population variance (ddof 0) of all N x T entries of
+    ``X - Y``; ``B*`` is ``B_filt`` (target bursts), ``B`` is ``B_filt_rec``
+    (predicted bursts).
+
+    Parameters
+    ----------
+    current : dict
+        The ``traces`` of a trial (:func:`oracle_trial`).
+    previous : dict, optional
+        Those of the trial before it; ``None`` for the first.
+
+    Returns
+    -------
+    dict
+        ``self_dist_B`` D(B*, B*_previous) and ``self_dist_B_rec`` D(B,
+        B_previous) (``None`` without `previous`), ``dist_B`` D(B*, B),
+        ``number_B`` and ``number_B_rec``: the (neuron, bin) pairs with a
+        target burst, with a predicted burst.
+    """
+    def D(x, y):
+        return float(np.var(x - y))
+
+    return {
+        "self_dist_B": None if previous is None else D(current["B_filt"], previous["B_filt"]),
+        "self_dist_B_rec": (None if previous is None
+                            else D(current["B_filt_rec"], previous["B_filt_rec"])),
+        "dist_B": D(current["B_filt"], current["B_filt_rec"]),
+        "number_B": int(np.count_nonzero(current["B"] > 0)),
+        "number_B_rec": int(np.count_nonzero(current["B_rec"] > 0)),
+    }
 
 
 def oracle_closed_loop(c_low, s_low, c_high, s_high, button, food, env, readout_lag=2):

@@ -20,13 +20,16 @@ from ..stats import finite_or_none, floats
 from .network import Network
 
 __all__ = ["schedule_of", "run_schedule", "full_test", "raster_events", "mse_between",
-           "TEACHER", "OUTPUT_FIRST_BIN", "Progress"]
+           "TEACHER", "OUTPUT_FIRST_BIN", "Progress", "BURST_CURVES"]
 
 #: Apical factors of the final test: the paper's panel shows the teacher on.
 TEACHER = {"teacher_on": 1.0, "teacher_off": 0.0}
 
 #: Output column ``c`` of a trial is bin ``c + OUTPUT_FIRST_BIN`` (spec section 6).
 OUTPUT_FIRST_BIN = 1
+
+#: The burst metrics recorded at every iteration (SI.md section 3).
+BURST_CURVES = ("self_dist_B", "self_dist_B_rec", "dist_B")
 
 #: Callback ``progress(iteration, n_iterations, latest_outer_mse)``; the MSE is
 #: ``None`` until the first short test.
@@ -139,14 +142,15 @@ def run_schedule(cfg: Mapping[str, Any], seed: int, progress: Progress | None = 
                  *, network_cls: type = Network,
                  extra_tests: Callable[[Any], Mapping[str, Any]] | None = None,
                  targets: Any = None, inputs: Any = None,
-                 return_network: bool = False) -> dict[str, Any]:
+                 return_network: bool = False, bursts: bool = False,
+                 final_test: bool = True) -> dict[str, Any]:
     """Train one network with the schedule of its configuration, then test it.
 
     The schedule (spec section 7): ``epochs`` epochs of ``iters_per_epoch``
     training iterations (one training trial per context each).  After every
-    ``test_every``-th iteration (counted over the whole run) the inner error
-    of the last training trial is recorded, then a short test gives the
-    outer MSE per context.  After each epoch ``eta`` and ``eta_out`` are
+    ``test_every``-th iteration (counted over the whole run; never when it
+    is 0) the inner error of the last training trial is recorded, then a
+    short test gives the outer MSE per context.  After each epoch ``eta`` and ``eta_out`` are
     multiplied by ``lr_decay``; ``eta_bias`` is left unchanged.  Pinning
     follows the configuration.  A run whose learned weights stop being finite
     numbers (it diverged) stops training after that iteration and records
@@ -179,6 +183,14 @@ def run_schedule(cfg: Mapping[str, Any], seed: int, progress: Progress | None = 
         Also hand back the trained network, under ``"network"`` (not plain
         data: the caller saves it, e.g. :meth:`Network.save`, and leaves it
         out of the artifact).
+    bursts : bool
+        Track the bursts (SI.md sections 1 and 3): first a warm-up trial of
+        context 0 (teacher on, initial weights, no plasticity), then after
+        every iteration the metrics of its last trial
+        (:meth:`Network.burst_metrics`), each compared with the trial
+        before it.
+    final_test : bool
+        End with :func:`full_test` (the SI protocol does not).
 
     Returns
     -------
@@ -188,8 +200,10 @@ def run_schedule(cfg: Mapping[str, Any], seed: int, progress: Progress | None = 
         ``output_first_bin``, ``test_iterations``, ``outer_mse`` (per test
         point, per context), ``inner_error``, ``diverged_at`` (only for a
         run that diverged: the iteration after which it stopped), the keys
-        of :func:`full_test`, and those of `extra_tests`; ``network`` with
-        `return_network`.
+        of :func:`full_test` (with `final_test`), and those of `extra_tests`;
+        with `bursts`, ``self_dist_B``, ``self_dist_B_rec``, ``dist_B`` (one
+        value per iteration run) and ``number_B``, ``number_B_rec`` (of the
+        last iteration); ``network`` with `return_network`.
     """
     cfg = dict(cfg)
     seed = int(seed)
@@ -212,15 +226,27 @@ def run_schedule(cfg: Mapping[str, Any], seed: int, progress: Progress | None = 
     latest: float | None = None
     iteration = 0
     diverged_at: int | None = None
+    curves: dict[str, list] = {key: [] for key in BURST_CURVES}
+    last_bursts: dict[str, Any] = {}
+    # Passed only when asked for, so that a network_cls written before burst
+    # tracking keeps working.
+    tracking = {"bursts": True} if bursts else {}
+    if bursts:
+        # The reference of the first iteration's self-distances.
+        net.run_trial(0, apical_factor=1.0, bursts=True)
     for _epoch in range(schedule["epochs"]):
         for _ in range(schedule["iters_per_epoch"]):
-            net.train_iteration(eta, eta_out, eta_bias)
+            net.train_iteration(eta, eta_out, eta_bias, **tracking)
             iteration += 1
+            if bursts:
+                last_bursts = net.burst_metrics()
+                for key in BURST_CURVES:
+                    curves[key].append(finite_or_none(last_bursts[key]))
             if not _finite_weights(net):
                 # Nothing after this point means anything: stop, and say where.
                 diverged_at = iteration
                 break
-            if iteration % every == 0:
+            if every and iteration % every == 0:
                 # The inner error belongs to the last training trial, so it is
                 # read before the short test runs more trials.
                 inner.append(finite_or_none(net.inner_error()))
@@ -247,7 +273,12 @@ def run_schedule(cfg: Mapping[str, Any], seed: int, progress: Progress | None = 
     }
     if diverged_at is not None:
         result["diverged_at"] = diverged_at
-    result.update(full_test(net))
+    if bursts:
+        result.update(curves)
+        result["number_B"] = int(last_bursts.get("number_B", 0))
+        result["number_B_rec"] = int(last_bursts.get("number_B_rec", 0))
+    if final_test:
+        result.update(full_test(net))
     if extra_tests is not None:
         result.update(extra_tests(net))
     if return_network:

@@ -144,7 +144,8 @@ def worker_bytes(cfg: Mapping[str, Any]) -> int:
 def artifact_bytes(cfg: Mapping[str, Any]) -> int:
     """A seed's parsed artifact of `cfg` (what the parent holds per seed at the end)."""
     N, T, O, n_ctx = (int(cfg[k]) for k in ("N", "T", "O", "n_contexts"))
-    n_tests = int(cfg["epochs"]) * int(cfg["iters_per_epoch"]) // int(cfg["test_every"])
+    every = int(cfg["test_every"])
+    n_tests = int(cfg["epochs"]) * int(cfg["iters_per_epoch"]) // every if every > 0 else 0
     floats = 3 * n_ctx * O * T + 2 * n_ctx * n_ctx * T + n_tests * (n_ctx + 1)
     rasters = N * T
     if n_ctx > 1:  # the context tests' rasters, when there are contexts to tell apart

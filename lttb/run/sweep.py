@@ -369,7 +369,8 @@ def plan_sweep(figure: str, grid: Mapping[str, Sequence[Any]], seeds: Sequence[i
 
 def plan_figure(figure: str, cfg: Mapping[str, Any] | None, seeds: Sequence[int],
                 data: Mapping[str, Any] | None = None, *,
-                variants: Mapping[str, Mapping[str, Any]] | None = None) -> Sweep:
+                variants: Mapping[str, Mapping[str, Any]] | None = None,
+                variant_seeds: Mapping[str, Sequence[int]] | None = None) -> Sweep:
     """A figure run as a sweep of one point: its seeds, artifacts directly in the output.
 
     Parameters
@@ -388,6 +389,9 @@ def plan_figure(figure: str, cfg: Mapping[str, Any] | None, seeds: Sequence[int]
         Variant name -> its complete configuration, for a figure that
         declares task variants (:attr:`lttb.experiments.catalog.Experiment.variants`);
         `cfg` is then ignored.
+    variant_seeds : mapping, optional
+        Variant name -> its own seeds, instead of `seeds` (the SI scans run
+        fewer seeds at their largest network, as published).
 
     Returns
     -------
@@ -400,9 +404,11 @@ def plan_figure(figure: str, cfg: Mapping[str, Any] | None, seeds: Sequence[int]
     if variants:
         names = list(variants)
         configs = {name: dict(variants[name]) for name in names}
+        per = {name: list((variant_seeds or {}).get(name, seeds)) for name in names}
         tasks = [SweepTask(point={"variant": name}, dirname=name, seed=int(seed),
-                           cfg=configs[name]) for name in names for seed in seeds]
-        return Sweep(figure=figure, grid={"variant": names}, seeds=[int(s) for s in seeds],
+                           cfg=configs[name]) for name in names for seed in per[name]]
+        every = sorted({int(seed) for name in names for seed in per[name]})
+        return Sweep(figure=figure, grid={"variant": names}, seeds=every,
                      points=[{"variant": name} for name in names], configs=configs,
                      tasks=tasks)
     cfg = dict(cfg)

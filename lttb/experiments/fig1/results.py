@@ -49,7 +49,7 @@ def problems(artifact: Mapping[str, Any], cfg: Mapping[str, Any]) -> list[str]:
         n_tests = schedule["n_tests"]
     else:
         # A run that diverged stopped there: its tests end before that iteration.
-        n_tests = (diverged_at - 1) // every
+        n_tests = (diverged_at - 1) // every if every > 0 else 0
     width = T - 3
     expected = {
         "targets": (n_ctx, O, T),
