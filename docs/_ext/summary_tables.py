@@ -9,7 +9,9 @@ committed numbers rather than copies of them:
   seed, with mean and s.d.; a Figure 2 summary adds its context tests;
 - a sweep summary (``sweep-summary.json``): one row per grid point;
 - a Figure 3 summary: per variant the final and last-epochs reward and
-  success rates, beside the paper's values.
+  success rates, beside the paper's values;
+- an S1 or S2 summary: per scan value the final ``dist_B`` and the number of
+  bursts, beside the authors' runs.
 """
 
 from __future__ import annotations
@@ -89,6 +91,26 @@ def fig3_rows(summary: dict) -> list[nodes.Node]:
                   [24, 20, 20, 10])]
 
 
+def bursts_rows(summary: dict) -> list[nodes.Node]:
+    """An S1 or S2 summary: per scan value the final dist_B and number_B, beside the authors'."""
+    block = summary["bursts"]
+    rows = []
+    for point in block["points"]:
+        paper = point.get("paper") or {}
+        rows.append([point["variant"], str(len(point["seeds"])),
+                     pm(point["final_dist_B"]),
+                     f"{paper['final_dist_B']:.3g}" if paper.get("final_dist_B") else "",
+                     pm(point["number_B"], 4),
+                     f"{paper['number_B']:.4g}" if paper.get("number_B") else ""])
+    return [nodes.paragraph(text=(
+                f"Per value of {block['key']}: the last iteration's dist_B and the number of "
+                f"target bursts after it, mean ± s.d. over the runs, beside the means of the "
+                f"authors' runs (C. Capone, C. Lupo, P. Muratore, P. S. Paolucci, "
+                f"cosimolupo/LTTB, CC BY 4.0; lttb {summary['lttb_version']}).")),
+            table(rows, ["value", "runs", "final dist_B", "authors", "number_B", "authors"],
+                  [18, 6, 22, 12, 16, 10])]
+
+
 class SummaryDirective(SphinxDirective):
     """``.. lttb-summary:: RUN/summary.json``, a path under ``artifacts/``."""
 
@@ -102,6 +124,8 @@ class SummaryDirective(SphinxDirective):
             return sweep_rows(summary)
         if "fig3" in summary:
             return fig3_rows(summary)
+        if "bursts" in summary:
+            return bursts_rows(summary)
         return figure_rows(summary)
 
 
