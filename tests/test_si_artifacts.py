@@ -27,7 +27,7 @@ from lttb.experiments.si2.paper import PAPER as PAPER_SI2
 RESULTS = json.loads((pathlib.Path(__file__).with_name("data")
                       / "committed_results.json").read_text())
 #: The figures whose full runs are committed.
-COMMITTED = ("si1",)
+COMMITTED = ("si1", "si2")
 CASES = {
     "si1": (PAPER_SI1, lambda value: True),
     "si2": (PAPER_SI2, lambda value: value >= 250),

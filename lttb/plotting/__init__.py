@@ -40,6 +40,7 @@ __all__ = [
     "output_colour",
     "draw_events",
     "log_y_where_positive",
+    "shade_band",
     "set_time_axis",
     "figure_date",
     "latest",
@@ -142,6 +143,24 @@ def log_y_where_positive(ax, values: Any, empty: str = "no finite value to show"
     else:
         ax.text(0.5, 0.5, empty, transform=ax.transAxes, ha="center", va="center",
                 color="0.4")
+
+
+def shade_band(ax, x: Any, lower: Any, upper: Any, colour: Any, *, edges: bool = False,
+               strength: float = 0.3) -> None:
+    """A band between `lower` and `upper` in a light solid version of `colour`.
+
+    EPS has no transparency (matplotlib flattens a transparent band with a
+    warning), so the band is `colour` mixed with white (`strength` of the
+    colour), drawn under every line; with `edges`, its borders are dotted
+    lines of the colour, so that where bands overlap neither is lost.
+    """
+    from matplotlib.colors import to_rgb
+
+    light = tuple(strength * np.array(to_rgb(colour)) + (1.0 - strength))
+    ax.fill_between(x, lower, upper, color=light, linewidth=0, zorder=1)
+    if edges:
+        for edge in (lower, upper):
+            ax.plot(x, edge, color=colour, linewidth=0.4, linestyle=":", zorder=2)
 
 
 def set_time_axis(ax, T: int) -> None:

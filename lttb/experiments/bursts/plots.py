@@ -27,8 +27,9 @@ import matplotlib
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullLocator
 
-from ...plotting import STYLE, new_figure
+from ...plotting import STYLE, new_figure, shade_band
 from .results import FINAL_INDEX, curve_band, group_by_variant, sem, smoothed_sqrt
 
 __all__ = ["plot_convergence", "SEED_PLOTS", "ACROSS_PLOTS"]
@@ -97,13 +98,11 @@ def plot_convergence(artifacts: Sequence[Mapping[str, Any]], *, key: str, normal
             if normalise and z > 0:
                 mean, spread = mean / z, spread / z
             label = f"{_label(key)} = {value:g} (n = {len(group)})"
-            ax_a.plot(it, mean, color=colour, label=label)
-            ax_a.fill_between(it, mean - spread, mean + spread, color=colour, alpha=0.25,
-                              linewidth=0)
+            ax_a.plot(it, mean, color=colour, label=label, zorder=3)
+            shade_band(ax_a, it, mean - spread, mean + spread, colour)
             it, mean, spread = curve_band(group, "dist_B", skip_first=False)
-            ax_b.plot(it, mean, color=colour)
-            ax_b.fill_between(it, np.maximum(mean - spread, mean * 1e-3), mean + spread,
-                              color=colour, alpha=0.25, linewidth=0)
+            ax_b.plot(it, mean, color=colour, zorder=3)
+            shade_band(ax_b, it, np.maximum(mean - spread, mean * 1e-3), mean + spread, colour)
             values.append(value)
             numbers.append(float(np.mean(counts)))
             number_sems.append(sem(counts) or 0.0)
@@ -128,6 +127,10 @@ def plot_convergence(artifacts: Sequence[Mapping[str, Any]], *, key: str, normal
                           markerfacecolor="none", markeredgecolor=NUMBER_COLOUR,
                           label=_CREDIT)
         ax_c.set_xscale("log")
+        # The scan's own values as ticks: a log axis over less than a decade
+        # (S2: N 125 to 2000) would label its minor ticks on top of each other.
+        ax_c.set_xticks(values, [f"{v:g}" for v in values])
+        ax_c.xaxis.set_minor_locator(NullLocator())
         ax_c.set_xlabel(_label(key))
         ax_c.set_ylabel("# bursts", color=NUMBER_COLOUR)
         twin = ax_c.twinx()

@@ -12,12 +12,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 from matplotlib.ticker import NullFormatter, ScalarFormatter
 
-from ...plotting import STYLE, as_array, new_figure
+from ...plotting import STYLE, as_array, new_figure, shade_band
 from .results import VARIANTS
 
 __all__ = ["plot_reward", "plot_all", "plot_trajectory", "plot_outputs", "VARIANT_COLOURS",
@@ -50,13 +49,7 @@ def _curve(artifacts: Sequence[Mapping[str, Any]], key: str) -> tuple[np.ndarray
 def _band(ax, artifacts, key, colour, label, linestyle="-") -> None:
     x, mean, sd = _curve(artifacts, key)
     ax.plot(x, mean, color=colour, linestyle=linestyle, linewidth=1.0, label=label, zorder=3)
-    # EPS has no transparency: the band is the colour mixed with white, drawn
-    # under every line, and its edges are drawn too, so that where the bands
-    # of the two variants overlap neither hides the other.
-    light = 0.3 * np.array(to_rgb(colour)) + 0.7
-    ax.fill_between(x, mean - sd, mean + sd, color=tuple(light), linewidth=0, zorder=1)
-    for edge in (mean - sd, mean + sd):
-        ax.plot(x, edge, color=colour, linewidth=0.4, linestyle=":", zorder=2)
+    shade_band(ax, x, mean - sd, mean + sd, colour, edges=True)
 
 
 def _epoch_axis(ax, epochs: int) -> None:
