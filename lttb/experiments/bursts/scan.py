@@ -7,11 +7,12 @@ its configuration and results modules read the variant names back.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from statistics import mean
 from typing import Any
 
 from ...config import ConfigError, format_value, parse_override
 
-__all__ = ["variant_name", "parse_variant", "scan_variants"]
+__all__ = ["variant_name", "parse_variant", "scan_variants", "published_means"]
 
 
 def variant_name(key: str, value: Any) -> str:
@@ -66,3 +67,27 @@ def scan_variants(key: str, values: Sequence[Any], seeds: int,
         "key": key,
         "seeds": {variant_name(key, v): int(seeds_at.get(v, seeds)) for v in values},
     }
+
+
+def published_means(key: str, runs: Mapping[Any, tuple[list, list]]) -> dict[str, dict]:
+    """The authors' means per variant, from their runs per scan value.
+
+    Parameters
+    ----------
+    key : str
+        The scanned configuration key.
+    runs : mapping
+        Scan value -> (last ``dist_B`` of each run, ``number_B`` of each run
+        or ``None`` where the run's file has none).
+
+    Returns
+    -------
+    dict
+        Variant name (``KEY=VALUE``) -> ``final_dist_B`` (mean over the
+        runs), ``number_B`` (mean over the runs that have it) and ``runs``.
+    """
+    def means(dist: list, counts: list) -> dict:
+        have = [c for c in counts if c is not None]
+        return {"final_dist_B": float(mean(dist)), "number_B": float(mean(have)),
+                "runs": len(dist)}
+    return {variant_name(key, value): means(*pair) for value, pair in runs.items()}

@@ -11,9 +11,7 @@ No model here.
 
 from __future__ import annotations
 
-from statistics import mean
-
-from ..bursts.scan import variant_name
+from ..bursts.scan import published_means
 from . import SCAN_KEY
 
 __all__ = ["RUNS", "PAPER"]
@@ -64,11 +62,5 @@ RUNS: dict = {
         [None, None, 6047, 7365, 6649, 5907, 6274, 5391, 5964, 5895]),
 }
 
-
-def _published(dist: list, counts: list) -> dict:
-    have = [c for c in counts if c is not None]
-    return {"final_dist_B": float(mean(dist)), "number_B": float(mean(have)),    "runs": len(dist)}
-
-
 #: Variant name (``KEY=VALUE``) -> the authors' means: ``final_dist_B``, ``number_B``, ``runs``.
-PAPER: dict = {variant_name(SCAN_KEY, value): _published(*runs) for value, runs in RUNS.items()}
+PAPER: dict = published_means(SCAN_KEY, RUNS)
