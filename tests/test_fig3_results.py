@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import copy
 
+import numpy as np
+
 import pytest
 
 from lttb import artifacts as A
-from lttb.experiments.fig3 import protocol, results
+from lttb.experiments.fig3 import paper, protocol, results
 from lttb.experiments.fig3.config import load_fig3_config
 
 
@@ -96,5 +98,47 @@ def test_figures_drawn_from_artifacts(runs, tmp_path):
     # The reward panel: one band per variant, log epochs from 1, y up to 1.05.
     ax = plots.plot_reward(artifacts).axes[0]
     assert ax.get_xscale() == "log" and ax.get_ylim() == (0, 1.05)
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["apical", "basal"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "apical", "basal", "apical, authors' runs (mean)", "basal, authors' runs (mean)"]
+    # The authors' mean curve, over the epochs the artifacts trained (1..3 here).
+    line = [ln for ln in ax.get_lines() if ln.get_label() == "basal, authors' runs (mean)"][0]
+    assert list(line.get_xdata()) == [1, 2, 3] and line.get_linestyle() == "--"
+    theirs = np.mean([run["R_mean"][1:4] for run in paper.RUNS["basal"]], axis=0)
+    np.testing.assert_allclose(line.get_ydata(), theirs, rtol=0, atol=1e-15)
     assert len(plots.plot_all(artifacts[:2]).axes) == 6
+
+
+def test_published_runs_are_the_authors_ten_per_variant():
+    # Spot values from the authors' files (R_vs_epochs_apical_n001.json, _basal_n003.json)
+    # and the published across-run values the issue quotes (0.87 +- 0.04, 0.23 +- 0.05).
+    assert [r["run"] for r in paper.RUNS["apical"]] == [f"n{i:03d}" for i in range(1, 11)]
+    for variant in ("apical", "basal"):
+        curves = paper.curves(variant)
+        assert all(c.shape == (10, 101) for c in curves.values())
+        assert np.all(curves["food_rate"] <= curves["button_rate"])
+        assert np.all(curves["R_mean"][:, 0] == 0.0)
+    assert paper.RUNS["apical"][0]["R_mean"][1] == 0.051203
+    assert paper.RUNS["apical"][0]["R_mean"][100] == 0.905425
+    last = paper.last_epochs("apical")
+    assert np.mean(last["R_mean"]) == pytest.approx(0.8692, abs=1e-4)
+    assert np.std(last["R_mean"]) == pytest.approx(0.0415, abs=1e-4)
+    assert np.mean(paper.last_epochs("basal")["R_mean"]) == pytest.approx(0.2339, abs=1e-4)
+    # The window: epochs 91..100 by default, never epoch 0.
+    np.testing.assert_allclose(last["R_mean"],
+                               paper.curves("apical")["R_mean"][:, 91:].mean(axis=1))
+    early = paper.last_epochs("apical", 10, 3)
+    np.testing.assert_allclose(early["R_mean"],
+                               paper.curves("apical")["R_mean"][:, 1:4].mean(axis=1))
+
+
+def test_summary_compares_with_the_authors_runs_over_the_same_epochs(runs):
+    artifacts = [_artifact(runs, v, s) for v in ("apical", "basal") for s in (0, 1)]
+    published = A.summarize(artifacts)["fig3"]["published"]
+    assert published["source"].startswith("C. Capone, C. Lupo")
+    apical = published["variants"]["apical"]
+    assert apical["runs"][0] == "n001" and apical["epochs"] == [1, 3]
+    expected = paper.last_epochs("apical", 10, 3)["food_rate"]
+    assert apical["last_epochs"]["food_rate"]["per_run"] == pytest.approx(expected)
+    assert apical["last_epochs"]["food_rate"]["n"] == 10
+    lines = results.report(A.summarize(artifacts))
+    assert "the authors' 10 runs over epochs 1-3: reward" in lines[0]

@@ -14,9 +14,10 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle
-from matplotlib.ticker import NullFormatter, ScalarFormatter
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from ...plotting import STYLE, as_array, new_figure, shade_band
+from . import paper
 from .results import VARIANTS
 
 __all__ = ["plot_reward", "plot_all", "plot_trajectory", "plot_outputs", "VARIANT_COLOURS",
@@ -55,7 +56,7 @@ def _band(ax, artifacts, key, colour, label, linestyle="-") -> None:
 def _epoch_axis(ax, epochs: int) -> None:
     ax.set_xscale("log")
     ax.set_xlim(1, max(epochs, 2))
-    ax.xaxis.set_major_formatter(ScalarFormatter())
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
     ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("training epoch")
 
@@ -73,7 +74,9 @@ def plot_reward(group: Sequence[Mapping[str, Any]]) -> Figure:
     """Average reward against training epoch, mean ± 1 s.d. over seeds, per variant.
 
     Log x from epoch 1 (epoch 0, before training, is off the axis), y 0 to
-    1.05, a dashed line at 1; 11 x 9 cm (FIG3.md section 9, figure 1).
+    1.05, a dashed line at 1; 11 x 9 cm (FIG3.md section 9, figure 1).  The
+    mean of the authors' ten published runs of each variant
+    (:mod:`lttb.experiments.fig3.paper`) as a thin dashed line of its colour.
     """
     by = _by_variant(group)
     with _style():
@@ -81,6 +84,12 @@ def plot_reward(group: Sequence[Mapping[str, Any]]) -> Figure:
         ax = figure.add_subplot()
         for variant, items in by.items():
             _band(ax, items, "R_mean", VARIANT_COLOURS[variant], variant)
+        for variant in by:
+            if variant in paper.RUNS:
+                theirs = paper.curves(variant)["R_mean"][:, : _epochs(group) + 1].mean(axis=0)
+                ax.plot(np.arange(1, len(theirs)), theirs[1:], color=VARIANT_COLOURS[variant],
+                        linestyle="--", linewidth=0.6, zorder=2,
+                        label=f"{variant}, authors' runs (mean)")
         ax.axhline(1.0, color="black", linestyle="--", linewidth=0.6)
         _epoch_axis(ax, _epochs(group))
         ax.set_ylim(0, 1.05)

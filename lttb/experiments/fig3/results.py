@@ -16,9 +16,11 @@ from typing import Any
 import numpy as np
 
 from ...stats import finite_or_none, mean_sd, nested_shape
+from . import paper
 from .config import VARIANTS, schedule_of, task_cost, validate_fig3_config
 
 __all__ = ["RESULT_KEYS", "CURVES", "RATES", "PAPER", "LAST_EPOCHS", "SWEEP_METRIC",
+           "published",
            "sweep_value", "PROGRESS_LABEL", "problems", "summarize",
            "validate_config", "schedule_of", "task_cost", "report"]
 
@@ -110,6 +112,40 @@ def _stats(per_seed: list[float | None]) -> dict[str, Any]:
     return {"per_seed": per_seed, "mean": mean, "sd": sd, "n": n}
 
 
+def published(epochs: Mapping[str, int]) -> dict[str, Any]:
+    """The authors' ten published runs per variant, reduced as :func:`summarize` reduces ours.
+
+    Parameters
+    ----------
+    epochs : mapping
+        Per variant, the epochs our runs trained: the authors' curves are
+        averaged over the same last epochs (91-100 for the published
+        setting).  Variants the authors did not run, or that trained more
+        than their 100 epochs, are left out.
+
+    Returns
+    -------
+    dict
+        ``source`` and, per variant, ``runs`` (their names), ``epochs``
+        (the first and last epoch averaged) and ``last_epochs``: per rate
+        of :data:`RATES` the per-run means, their mean, sample s.d. and
+        count.
+    """
+    variants = {}
+    for variant, end in epochs.items():
+        if variant not in paper.RUNS or not 1 <= end <= len(paper.RUNS[variant][0]["R_mean"]) - 1:
+            continue
+        values = paper.last_epochs(variant, LAST_EPOCHS, end)
+        variants[variant] = {"runs": [r["run"] for r in paper.RUNS[variant]],
+                             "epochs": [max(1, end - LAST_EPOCHS + 1), end],
+                             "last_epochs": {}}
+        for key in RATES:
+            stats = _stats(values[key])
+            del stats["per_seed"]
+            variants[variant]["last_epochs"][key] = {"per_run": values[key], **stats}
+    return {"source": paper.SOURCE, "variants": variants}
+
+
 def summarize(artifacts: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """Per variant the final and last-epochs reward and rates, and apical - basal.
 
@@ -129,16 +165,20 @@ def summarize(artifacts: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         it) of ``R_mean`` over seeds), ``apical_minus_basal`` (the
         difference of the means, ``final`` and ``last_epochs``; ``None``
         without both variants), ``last_epochs`` (how many epochs the
-        ``last_epochs`` values average) and ``paper`` (:data:`PAPER`).
+        ``last_epochs`` values average), ``paper`` (:data:`PAPER`) and
+        ``published`` (the authors' runs, :func:`published`).
     """
     items = sorted((a for a in artifacts if a["figure"] == "fig3"),
                    key=lambda a: (a["variant"], a["seed"]))
     variants: dict[str, Any] = {}
+    trained: dict[str, int] = {}  # per variant whose seeds all trained as long
     for variant in VARIANTS:
         group = [a for a in items if a["variant"] == variant]
         if not group:
             continue
         epochs = [a["schedule"]["epochs"] for a in group]
+        if len(set(epochs)) == 1:
+            trained[variant] = epochs[0]
         curve = np.array([a["R_mean"] for a in group], dtype=np.float64) \
             if len(set(epochs)) == 1 else None
         variants[variant] = {
@@ -161,7 +201,8 @@ def summarize(artifacts: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
                       for part in ("final", "last_epochs")}
     return {"fig3": {"variants": variants, "apical_minus_basal": difference,
                      "last_epochs": LAST_EPOCHS,
-                     "paper": {v: dict(values) for v, values in PAPER.items()}}}
+                     "paper": {v: dict(values) for v, values in PAPER.items()},
+                     "published": published(trained)}}
 
 
 def report(summary: Mapping[str, Any]) -> list[str]:
@@ -183,8 +224,15 @@ def report(summary: Mapping[str, Any]) -> list[str]:
 
     for variant, entry in block["variants"].items():
         n = len(entry["seeds"])
+        theirs = block.get("published", {}).get("variants", {}).get(variant)
         paper = block["paper"].get(variant)  # none for the notebook's setting
-        paper = "" if paper is None else f" (paper {paper['R_mean']:.2f} over the last epochs)"
+        if theirs is not None:
+            first, last = theirs["epochs"]
+            paper = (f"; the authors' {theirs['last_epochs']['R_mean']['n']} runs over "
+                     f"epochs {first}-{last}: reward {text(theirs['last_epochs']['R_mean'])}")
+        else:
+            paper = ("" if paper is None
+                     else f" (paper {paper['R_mean']:.2f} over the last epochs)")
         lines.append(f"{variant} ({n} seed{'s' if n != 1 else ''}): final reward "
                      f"{text(entry['final']['R_mean'])}, last {block['last_epochs']} epochs "
                      f"{text(entry['last_epochs']['R_mean'])}; button "
