@@ -9,8 +9,9 @@ after committing a full run::
 
 For every artifact of ``artifacts/si1`` and ``artifacts/si2`` it keeps the
 variant, seed, scan value, iterations, the last ``dist_B``, ``number_B``,
-``number_B_rec`` and the file's SHA-256 (so a changed artifact shows in the
-diff of this file).
+``number_B_rec``; for every artifact of ``artifacts/fig3`` the variant, seed,
+epochs and the per-epoch ``R_mean``, ``button_rate`` and ``food_rate``; and
+each file's SHA-256 (so a changed artifact shows in the diff of this file).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import pathlib
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 OUT = pathlib.Path(__file__).with_name("committed_results.json")
 FIGURES = {"si1": "sigma_targ", "si2": "N"}
+FIG3_CURVES = ("R_mean", "button_rate", "food_rate")
 
 
 def extract() -> dict:
@@ -41,6 +43,17 @@ def extract() -> dict:
                          "sha256": hashlib.sha256(data).hexdigest()})
         if runs:
             results[figure] = runs
+    runs = []
+    for path in sorted((ROOT / "artifacts" / "fig3").glob("*/seed-*.json")):
+        data = path.read_bytes()
+        artifact = json.loads(data)
+        runs.append({"variant": artifact["variant"], "seed": artifact["seed"],
+                     "epochs": artifact["schedule"]["epochs"],
+                     **{key: artifact[key] for key in FIG3_CURVES},
+                     "file": path.relative_to(ROOT).as_posix(),
+                     "sha256": hashlib.sha256(data).hexdigest()})
+    if runs:
+        results["fig3"] = runs
     return results
 
 
