@@ -25,7 +25,7 @@ at which the button and the food were reached, the number of iterations
 and the largest difference of the agent's positions.  Exit status 0 when
 everything agrees within ``--tolerance`` (default 1e-9, that of the
 conformance vectors) and the discrete outcomes are equal, 1 when not, 2 for
-bad input.  One epoch of the original takes one to two minutes on one
+bad input.  One epoch of the original takes a few minutes on one
 core, an episode up to a few seconds.
 """
 
