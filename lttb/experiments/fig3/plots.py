@@ -70,6 +70,16 @@ def _seeds_text(by: Mapping[str, Sequence]) -> str:
                      for v, items in by.items())
 
 
+def _authors_mean(ax, by: Mapping[str, Any], key: str, epochs: int) -> None:
+    """The mean of the authors' published runs of each variant, a thin dashed line."""
+    for variant in by:
+        if variant in paper.RUNS:
+            theirs = paper.curves(variant)[key][:, : epochs + 1].mean(axis=0)
+            ax.plot(np.arange(1, len(theirs)), theirs[1:], color=VARIANT_COLOURS[variant],
+                    linestyle="--", linewidth=0.6, zorder=2,
+                    label=f"{variant}, authors' runs (mean)")
+
+
 def plot_reward(group: Sequence[Mapping[str, Any]]) -> Figure:
     """Average reward against training epoch, mean ± 1 s.d. over seeds, per variant.
 
@@ -84,12 +94,7 @@ def plot_reward(group: Sequence[Mapping[str, Any]]) -> Figure:
         ax = figure.add_subplot()
         for variant, items in by.items():
             _band(ax, items, "R_mean", VARIANT_COLOURS[variant], variant)
-        for variant in by:
-            if variant in paper.RUNS:
-                theirs = paper.curves(variant)["R_mean"][:, : _epochs(group) + 1].mean(axis=0)
-                ax.plot(np.arange(1, len(theirs)), theirs[1:], color=VARIANT_COLOURS[variant],
-                        linestyle="--", linewidth=0.6, zorder=2,
-                        label=f"{variant}, authors' runs (mean)")
+        _authors_mean(ax, by, "R_mean", _epochs(group))
         ax.axhline(1.0, color="black", linestyle="--", linewidth=0.6)
         _epoch_axis(ax, _epochs(group))
         ax.set_ylim(0, 1.05)
@@ -105,7 +110,8 @@ def plot_all(group: Sequence[Mapping[str, Any]]) -> Figure:
     Average reward; button success rate; distance from the button (red
     dashed at ``r_lock``); short-test MSE of the low (dotted) and the high
     (dashed) network; button-then-food success rate; distance from the food
-    (black dashed at ``r_targ``).  15 x 8 cm.
+    (black dashed at ``r_targ``).  15 x 8 cm.  The reward and the two success
+    rates also show the mean of the authors' published runs, thin dashed.
     """
     by = _by_variant(group)
     env = group[0]["config"]["env"]
@@ -124,6 +130,8 @@ def plot_all(group: Sequence[Mapping[str, Any]]) -> Figure:
         for ax, key, label, ylim, line, colour in panels:
             for variant, items in by.items():
                 _band(ax, items, key, VARIANT_COLOURS[variant], variant)
+            if key in ("R_mean", "button_rate", "food_rate"):
+                _authors_mean(ax, by, key, _epochs(group))
             ax.axhline(line, color=colour, linestyle="--", linewidth=0.6)
             ax.set_ylim(*ylim)
             ax.set_ylabel(label)
@@ -136,7 +144,7 @@ def plot_all(group: Sequence[Mapping[str, Any]]) -> Figure:
         ax.legend(loc="upper right", frameon=False, fontsize=5)
         for ax in axes.flat:
             _epoch_axis(ax, _epochs(group))
-        axes[0, 0].legend(loc="lower right", frameon=False)
+        axes[0, 0].legend(loc="upper left", frameon=False, fontsize=5)
         figure.suptitle(f"fig3: mean ± 1 s.d. ({_seeds_text(by)})")
     return figure
 
