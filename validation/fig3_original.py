@@ -224,8 +224,7 @@ def main(argv=None) -> int:
                                    - np.array([e.inputs for e in low_examples])).max())
     report("expert velocities", np.abs(original.expert_velocities
                                        - np.array([e.target for e in low_examples])).max())
-    rates = {"low": [cfg["low"]["eta"], cfg["low"]["eta_out"], cfg["low"]["eta_bias"]],
-             "high": [cfg["high"]["eta"], cfg["high"]["eta_out"], cfg["high"]["eta_bias"]]}
+    rates = protocol.initial_rates(cfg)
     decay = cfg["schedule"]["lr_decay"]
     for epoch in range(1, args.epochs + 1):
         started = time.perf_counter()

@@ -38,8 +38,8 @@ from ...model.state import draw_initial_state
 from .config import CONTEXT_COMPARTMENT, schedule_of, validate_fig3_config
 
 __all__ = ["run", "check_config", "draw_training_set", "draw_networks", "env_params",
-           "make_examples", "evaluate", "STREAMS", "CHECKPOINT_VERSION", "write_checkpoint",
-           "read_checkpoint", "high_network_key"]
+           "make_examples", "initial_rates", "evaluate", "STREAMS", "CHECKPOINT_VERSION",
+           "write_checkpoint", "read_checkpoint", "high_network_key"]
 
 #: The generators spawned from ``SeedSequence(seed)``, in spawn order.
 STREAMS = ("training_set", "low", "high", "evaluation", "example")
@@ -144,6 +144,20 @@ def make_examples(cfg: Mapping[str, Any], buttons: np.ndarray, foods: np.ndarray
         low.append(Example(demo.inputs, demo.velocities, low_context))
         high.append(Example(demo.inputs, Z, high_context))
     return low, high
+
+
+def initial_rates(cfg: Mapping[str, Any]) -> dict[str, list[float]]:
+    """The learning rates each network starts with (FIG3.md 5.1).
+
+    Returns
+    -------
+    dict
+        ``{"low": [eta, eta_out, eta_bias], "high": [...]}``; the protocol
+        multiplies ``eta`` and ``eta_out`` by ``schedule.lr_decay`` after
+        every epoch (``eta_bias`` is not decayed).
+    """
+    return {name: [cfg[name]["eta"], cfg[name]["eta_out"], cfg[name]["eta_bias"]]
+            for name in ("low", "high")}
 
 
 def evaluate(cfg: Mapping[str, Any], high: Network, low: Network,
@@ -419,8 +433,7 @@ def run(cfg: Mapping[str, Any], seed: int, progress: Progress | None = None, *,
             out[key].append(result[key])
         out["tests"].append(result["tests"])
 
-    rates = {"low": [cfg["low"]["eta"], cfg["low"]["eta_out"], cfg["low"]["eta_bias"]],
-             "high": [cfg["high"]["eta"], cfg["high"]["eta_out"], cfg["high"]["eta_bias"]]}
+    rates = initial_rates(cfg)
     saved = None if checkpoint is None else read_checkpoint(checkpoint, cfg, seed)
     if saved is not None:
         low = Network.from_arrays(cfg["low"], **saved["low"], engine=engine)

@@ -136,13 +136,11 @@ def published(epochs: Mapping[str, int]) -> dict[str, Any]:
         if variant not in paper.RUNS or not 1 <= end <= len(paper.RUNS[variant][0]["R_mean"]) - 1:
             continue
         values = paper.last_epochs(variant, LAST_EPOCHS, end)
+        stats = {key: dict(zip(("mean", "sd", "n"), mean_sd(values[key]))) for key in RATES}
         variants[variant] = {"runs": [r["run"] for r in paper.RUNS[variant]],
                              "epochs": [max(1, end - LAST_EPOCHS + 1), end],
-                             "last_epochs": {}}
-        for key in RATES:
-            stats = _stats(values[key])
-            del stats["per_seed"]
-            variants[variant]["last_epochs"][key] = {"per_run": values[key], **stats}
+                             "last_epochs": {key: {"per_run": values[key], **stats[key]}
+                                             for key in RATES}}
     return {"source": paper.SOURCE, "variants": variants}
 
 
@@ -176,11 +174,11 @@ def summarize(artifacts: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         group = [a for a in items if a["variant"] == variant]
         if not group:
             continue
-        epochs = [a["schedule"]["epochs"] for a in group]
-        if len(set(epochs)) == 1:
-            trained[variant] = epochs[0]
+        epochs = {a["schedule"]["epochs"] for a in group}
+        if len(epochs) == 1:
+            trained[variant] = epochs.pop()
         curve = np.array([a["R_mean"] for a in group], dtype=np.float64) \
-            if len(set(epochs)) == 1 else None
+            if variant in trained else None
         variants[variant] = {
             "seeds": [a["seed"] for a in group],
             "final": {key: _stats([finite_or_none(a[key][-1]) for a in group])
@@ -224,20 +222,22 @@ def report(summary: Mapping[str, Any]) -> list[str]:
 
     for variant, entry in block["variants"].items():
         n = len(entry["seeds"])
+        # The authors' runs over the same epochs when the summary has them, else
+        # the paper's value (neither for the notebook's setting).
         theirs = block.get("published", {}).get("variants", {}).get(variant)
-        paper = block["paper"].get(variant)  # none for the notebook's setting
         if theirs is not None:
             first, last = theirs["epochs"]
-            paper = (f"; the authors' {theirs['last_epochs']['R_mean']['n']} runs over "
-                     f"epochs {first}-{last}: reward {text(theirs['last_epochs']['R_mean'])}")
+            compared = (f"; the authors' {theirs['last_epochs']['R_mean']['n']} runs over "
+                        f"epochs {first}-{last}: reward {text(theirs['last_epochs']['R_mean'])}")
+        elif variant in block["paper"]:
+            compared = f" (paper {block['paper'][variant]['R_mean']:.2f} over the last epochs)"
         else:
-            paper = ("" if paper is None
-                     else f" (paper {paper['R_mean']:.2f} over the last epochs)")
+            compared = ""
         lines.append(f"{variant} ({n} seed{'s' if n != 1 else ''}): final reward "
                      f"{text(entry['final']['R_mean'])}, last {block['last_epochs']} epochs "
                      f"{text(entry['last_epochs']['R_mean'])}; button "
                      f"{text(entry['last_epochs']['button_rate'])}, button + food "
-                     f"{text(entry['last_epochs']['food_rate'])}{paper}")
+                     f"{text(entry['last_epochs']['food_rate'])}{compared}")
     difference = block["apical_minus_basal"]
     if difference is not None and difference["last_epochs"]["R_mean"] is not None:
         lines.append(f"apical - basal, last epochs: reward "
