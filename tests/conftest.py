@@ -46,3 +46,24 @@ def get_vector():
 @pytest.fixture
 def small_config():
     return all_terms_config
+
+
+class _Interrupted(Exception):
+    """Raised from a progress callback to stop a run, as an interruption would."""
+
+
+def _interrupt_fig3(cfg, seed, checkpoint, after_epoch=2):
+    """Run a Figure 3 task keeping `checkpoint`, and stop it after `after_epoch` epochs."""
+    from lttb.experiments.fig3 import protocol
+
+    def stop(iteration, total, mse):
+        if iteration == after_epoch * cfg["schedule"]["iters_per_epoch"]:
+            raise _Interrupted
+
+    with pytest.raises(_Interrupted):
+        protocol.run(cfg, seed, stop, checkpoint=checkpoint)
+
+
+@pytest.fixture
+def interrupt_fig3():
+    return _interrupt_fig3

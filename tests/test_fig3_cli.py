@@ -151,10 +151,20 @@ def _computed(artifact):
             if k not in ("created", "wall_seconds", "platform")}
 
 
-def test_resume_continues_a_task_from_its_checkpoint(tmp_path, capsys):
-    """An interrupted task's checkpoint is where ``--resume`` starts, bit-identically."""
+def _edit_checkpoint(path, edit):
+    """Rewrite a checkpoint with ``edit(header)`` applied to its JSON header."""
     import numpy as np
 
+    with np.load(path) as data:
+        arrays = {k: data[k] for k in data.files}
+    header = json.loads(str(arrays["header"]))
+    edit(header)
+    arrays["header"] = np.array(json.dumps(header))
+    np.savez(path, **arrays)
+
+
+def test_resume_continues_a_task_from_its_checkpoint(tmp_path, capsys, interrupt_fig3):
+    """An interrupted task's checkpoint is where ``--resume`` starts, bit-identically."""
     from lttb.experiments.fig3 import protocol
     from lttb.experiments.fig3.config import load_fig3_config
 
@@ -171,24 +181,11 @@ def test_resume_continues_a_task_from_its_checkpoint(tmp_path, capsys):
     path = tmp_path / "cut" / "apical" / A.checkpoint_name(3)
     path.parent.mkdir(parents=True)
 
-    class Stop(Exception):
-        pass
-
-    def stop_after_epoch_2(iteration, total, mse):
-        if iteration == 2 * cfg["schedule"]["iters_per_epoch"]:
-            raise Stop
-
-    with pytest.raises(Stop):
-        protocol.run(cfg, 3, stop_after_epoch_2, checkpoint=path)
+    interrupt_fig3(cfg, 3, path, after_epoch=2)
     saved = protocol.read_checkpoint(path, cfg, 3)
     assert saved["epoch"] == 2
     # A checkpoint claiming an hour already spent: the artifact counts it.
-    with np.load(path) as data:
-        arrays = {k: data[k] for k in data.files}
-    header = json.loads(str(arrays["header"]))
-    header["wall_seconds"] = 3600.0
-    arrays["header"] = np.array(json.dumps(header))
-    np.savez(path, **arrays)
+    _edit_checkpoint(path, lambda header: header.update(wall_seconds=3600.0))
     cut = tmp_path / "cut"
     assert main([*args, "--out", str(cut), "--resume"]) == 0
     assert not path.exists()
@@ -197,14 +194,12 @@ def test_resume_continues_a_task_from_its_checkpoint(tmp_path, capsys):
     assert 3600.0 < resumed["wall_seconds"] < 3600.0 + reference["wall_seconds"] + 60
 
     # It did start there: a mark put into a checkpoint shows in the artifact ...
-    with pytest.raises(Stop):
-        protocol.run(cfg, 3, stop_after_epoch_2, checkpoint=path)
-    with np.load(path) as data:
-        arrays = {k: data[k] for k in data.files}
-    header = json.loads(str(arrays["header"]))
-    header["out"]["R_mean"][0] = 0.125
-    arrays["header"] = np.array(json.dumps(header))
-    np.savez(path, **arrays)
+    interrupt_fig3(cfg, 3, path, after_epoch=2)
+
+    def mark(header):
+        header["out"]["R_mean"][0] = 0.125
+
+    _edit_checkpoint(path, mark)
     marked = tmp_path / "marked"
     path.rename(marked)
     (cut / "apical" / "seed-0003.json").unlink()

@@ -189,23 +189,13 @@ def test_learning_rates_decay_per_epoch(monkeypatch):
     assert high == [(0.2, 0.01, 0.0002)] * 2 + [(0.1, 0.005, 0.0002)] * 2
 
 
-class _Stop(Exception):
-    pass
-
-
 @pytest.mark.parametrize("variant", ["apical", "basal"])
-def test_checkpoint_resume_is_bit_identical(tmp_path, variant):
+def test_checkpoint_resume_is_bit_identical(tmp_path, variant, interrupt_fig3):
     cfg = load_fig3_config(variant, "smoke", overrides={"schedule.epochs": 3,
                                                         "schedule.checkpoint_every": 1})
     whole = protocol.run(cfg, 4)
     path = tmp_path / "state.npz"
-
-    def stop_after_epoch_2(iteration, total, mse):
-        if iteration == 2 * cfg["schedule"]["iters_per_epoch"]:
-            raise _Stop
-
-    with pytest.raises(_Stop):
-        protocol.run(cfg, 4, stop_after_epoch_2, checkpoint=path)
+    interrupt_fig3(cfg, 4, path, after_epoch=2)
     saved = protocol.read_checkpoint(path, cfg, 4)
     assert saved["epoch"] == 2 and len(saved["out"]["R_mean"]) == 3
     assert protocol.read_checkpoint(path, cfg, 5) is None
