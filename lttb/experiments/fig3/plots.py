@@ -99,7 +99,8 @@ def plot_reward(group: Sequence[Mapping[str, Any]]) -> Figure:
         _epoch_axis(ax, _epochs(group))
         ax.set_ylim(0, 1.05)
         ax.set_ylabel("average reward")
-        ax.legend(loc="lower right", frameon=False)
+        # Below the dashed line at 1, above the apical rise of the first epochs.
+        ax.legend(loc="upper left", bbox_to_anchor=(0.0, 0.93), frameon=False)
         ax.set_title(f"fig3: mean ± 1 s.d. ({_seeds_text(by)})")
     return figure
 
@@ -141,10 +142,12 @@ def plot_all(group: Sequence[Mapping[str, Any]]) -> Figure:
             _band(ax, items, "ERRORS_high", VARIANT_COLOURS[variant], f"{variant}, high", "--")
         ax.set_ylim(0, 1.05)
         ax.set_ylabel("short-test MSE")
-        ax.legend(loc="upper right", frameon=False, fontsize=5)
+        ax.legend(loc="center right", frameon=False, fontsize=5)
         for ax in axes.flat:
             _epoch_axis(ax, _epochs(group))
-        axes[0, 0].legend(loc="upper left", frameon=False, fontsize=5)
+        # Under the panels: every place inside them crosses a curve of some run.
+        figure.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center",
+                      ncol=4, frameon=False, fontsize=6)
         figure.suptitle(f"fig3: mean ± 1 s.d. ({_seeds_text(by)})")
     return figure
 
