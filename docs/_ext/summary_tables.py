@@ -89,13 +89,19 @@ def fig3_rows(summary: dict) -> list[nodes.Node]:
     windows = sorted({f"{v['epochs'][0]}-{v['epochs'][1]}" for v in theirs.values()})
     authors_text = (f"; the authors' ten published runs (cosimolupo/LTTB, CC BY 4.0) over the "
                     f"same epochs ({', '.join(windows)}), mean ± s.d. over runs" if windows else "")
+    per_seed = [[variant, str(seed)] + [f"{data['last_epochs'][key]['per_seed'][i]:.3f}"
+                                        for key in names]
+                for variant, data in block["variants"].items()
+                for i, seed in enumerate(data["seeds"])]
     return [nodes.paragraph(text=(
                 f"Per variant, mean ± s.d. over seeds at the last epoch and averaged over the "
                 f"last {last} epochs{authors_text}; and the value the paper reports after its "
                 f"full training (lttb {summary['lttb_version']}).")),
             table(rows, ["variant: measure", "last epoch", f"last {last} epochs",
                          "authors' runs", "paper"],
-                  [22, 18, 18, 18, 8])]
+                  [22, 18, 18, 18, 8]),
+            nodes.rubric(text=f"Per seed, averaged over the last {last} epochs"),
+            table(per_seed, ["variant", "seed", *names.values()], [12, 8, 12, 14, 12])]
 
 
 def bursts_rows(summary: dict) -> list[nodes.Node]:
