@@ -1,3 +1,3 @@
 """The version of lttb: the single place where it is defined."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
